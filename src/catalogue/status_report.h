@@ -1,0 +1,80 @@
+// What show_status and show_errors read: one query each over the catalogue, nothing from
+// the spool or the daemons (the catalogue is the truth; daemons keep it current).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "pg/connection.h"
+
+namespace chameleon::catalogue {
+
+// A running daemon beats at least this often; a silent one is reported dead.
+inline constexpr int kHeartbeatTimeoutSeconds = 60;
+
+struct SourceStatus {
+  int64_t id = 0;
+  std::string name;
+  std::string type;
+  std::string status;         // as stored in t_sources
+  std::string shown_status;   // what the user sees: "dead" when a running daemon is silent
+  std::string status_reason;
+  bool consistent = true;
+  std::optional<double> read_lag_seconds;
+  std::string last_read;      // timestamps as text, "" when never
+  std::optional<double> replay_lag_seconds;
+  std::string last_replay;
+};
+
+struct DisabledTable {
+  std::string schema;
+  std::string table;
+  std::string reason;
+};
+
+// The extra sections of `show_status --source S`.
+struct SourceDetail {
+  std::vector<std::pair<std::string, std::string>> schema_mappings;
+  int64_t tables_replicated = 0;
+  int64_t tables_not_replicated = 0;
+  int64_t tables_all = 0;
+  std::string last_maintenance;  // "" when never
+  std::string next_maintenance;  // "N/A" when auto_maintenance is disabled
+  int64_t replayed_rows = 0;
+  int64_t replayed_ddl = 0;
+  int64_t skipped_rows = 0;
+  std::vector<DisabledTable> disabled_tables;
+};
+
+struct ErrorEntry {
+  int64_t id = 0;
+  std::string source;
+  std::optional<int64_t> batch_id;
+  std::string table;
+  std::string schema;
+  std::string timestamp;
+  std::string sql;
+  std::string message;
+  std::string binlog_name;
+  std::optional<int64_t> binlog_position;
+};
+
+// All sources, or the one named.
+Result<std::vector<SourceStatus>> QuerySourceStatus(pg::Connection& connection,
+                                                    const std::optional<std::string>& source);
+
+// `auto_maintenance` is the source's interval text or "disabled".
+Result<SourceDetail> QuerySourceDetail(pg::Connection& connection, int64_t source_id,
+                                       const std::string& auto_maintenance);
+
+// Errors, newest last; filtered by source and/or log id when given.
+Result<std::vector<ErrorEntry>> QueryErrors(pg::Connection& connection,
+                                            const std::optional<std::string>& source,
+                                            const std::optional<int64_t>& log_id);
+
+// "1 day 02:03:04"-style text for a lag in seconds; "N/A" when unknown.
+std::string FormatLag(const std::optional<double>& seconds);
+
+}  // namespace chameleon::catalogue

@@ -1,0 +1,79 @@
+// Context: what one command run has at hand — the parsed options, the configuration
+// (loaded on first use), connections to the target and source, and the one way to report
+// a failure (a line on stderr, the same line in the log, an exit status).
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "config/config.h"
+#include "mysql/connection.h"
+#include "pg/connection.h"
+
+namespace chameleon::commands {
+
+// Exit statuses (docs/commands.md). pg_chameleon exits 0 on most errors; we never do.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;  // the command ran and failed; the message says why
+inline constexpr int kExitUsage = 2;   // bad command line, or a command not implemented yet
+
+struct Options {
+  std::string command;
+  std::vector<std::string> arguments;  // words after the command (e.g. "spool inspect")
+  std::string config = "default";
+  std::optional<std::string> source;
+  std::optional<std::string> schema;
+  std::optional<std::string> tables;
+  std::optional<int64_t> logid;
+  bool debug = false;
+  std::string rollbar_level = "info";
+  bool full = false;
+  bool json = false;
+};
+
+class Context {
+ public:
+  Context(Options options, std::ostream& out, std::ostream& err, std::istream& in);
+  Context(const Context&) = delete;
+  Context& operator=(const Context&) = delete;
+
+  const Options& options() const { return options_; }
+  std::ostream& out() { return out_; }
+  std::istream& in() { return in_; }
+
+  // The configuration named by --config, loaded once; its warnings go to stderr once.
+  Result<const config::Config*> Config();
+
+  // The source named by --source: an error when it is absent from the configuration, or
+  // (when `required`) when --source was not given. nullptr when optional and not given.
+  Result<const config::Source*> Source(bool required);
+
+  // Opens the log for this command (<config>_<source|general>.log), after Config().
+  void OpenLog(const std::string& component);
+
+  Result<pg::Connection> ConnectTarget();
+  Result<mysql::Connection> ConnectSource(const config::Source& source);
+  Result<pg::Connection> ConnectPgsqlSource(const config::Source& source);
+
+  // Prints "chameleon <command>: <message>" on stderr (one line per message line), logs
+  // it, and returns the exit status for it.
+  int Fail(const Status& status);
+  int Fail(const std::string& message);
+  // A warning line on stderr and in the log.
+  void Warn(const std::string& message);
+  // An informational line on stdout and in the log.
+  void Say(const std::string& message);
+
+ private:
+  Options options_;
+  std::ostream& out_;
+  std::ostream& err_;
+  std::istream& in_;
+  std::optional<config::Config> config_;
+};
+
+}  // namespace chameleon::commands

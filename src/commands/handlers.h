@@ -1,0 +1,25 @@
+// Command handlers, one per pg_chameleon command; each returns the exit status.
+// Grouped in files by what they touch: catalogue_commands.cpp, source_commands.cpp,
+// show_commands.cpp, setup_commands.cpp.
+#pragma once
+
+#include "commands/context.h"
+
+namespace chameleon::commands {
+
+int CreateReplicaSchema(Context& context);
+int DropReplicaSchema(Context& context);
+int UpgradeReplicaSchema(Context& context);
+
+int AddSource(Context& context);
+int DropSource(Context& context);
+int EnableReplica(Context& context);
+
+int ShowStatus(Context& context);
+int ShowErrors(Context& context);
+int ShowSources(Context& context);
+int ShowConfig(Context& context);
+
+int SetConfigurationFiles(Context& context);
+
+}  // namespace chameleon::commands

@@ -1,0 +1,21 @@
+// Steps several commands share: reach a current catalogue, find a registered source.
+#pragma once
+
+#include <string>
+
+#include "catalogue/sources.h"
+#include "commands/context.h"
+
+namespace chameleon::commands {
+
+// Connects to pg_conn and checks that sch_chameleon exists at this release's version.
+Result<pg::Connection> ConnectToCurrentCatalogue(Context& context);
+
+// The catalogue row of `name`, or a NotFound that says to run add_source.
+Result<catalogue::SourceRecord> RequireRegistered(Context& context, pg::Connection& connection,
+                                                  const std::string& name);
+
+// --source as given (the catalogue may know sources the configuration no longer lists).
+Result<std::string> RequireSourceOption(Context& context);
+
+}  // namespace chameleon::commands
