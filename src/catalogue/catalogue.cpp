@@ -24,24 +24,26 @@ std::string ForeignMessage(const CatalogueState& state) {
 }  // namespace
 
 Result<CatalogueState> Catalogue::State() {
-  ASSIGN_OR_RETURN(pg::Rows rows,
-                   connection_.Query("SELECT "
-                                     " to_regnamespace('sch_chameleon') IS NOT NULL,"
-                                     " to_regclass('sch_chameleon.t_catalogue_version') IS NOT NULL,"
-                                     " to_regclass('sch_chameleon.v_version') IS NOT NULL"));
+  ASSIGN_OR_RETURN(
+      pg::Rows rows,
+      connection_.Query("SELECT "
+                        " to_regnamespace('sch_chameleon') IS NOT NULL,"
+                        " to_regclass('sch_chameleon.t_catalogue_version') IS NOT NULL,"
+                        " to_regclass('sch_chameleon.v_version') IS NOT NULL"));
   CatalogueState state;
   if (!rows.Bool(0, 0)) return state;
   if (!rows.Bool(0, 1)) {
     state.kind = CatalogueKind::kForeign;
     if (rows.Bool(0, 2)) {
-      ASSIGN_OR_RETURN(auto version,
-                       connection_.QueryValue("SELECT t_version::text FROM sch_chameleon.v_version"));
+      ASSIGN_OR_RETURN(auto version, connection_.QueryValue(
+                                         "SELECT t_version::text FROM sch_chameleon.v_version"));
       state.foreign_version = version.value_or("");
     }
     return state;
   }
-  ASSIGN_OR_RETURN(auto version, connection_.QueryValue(
-                                     "SELECT max(i_version) FROM sch_chameleon.t_catalogue_version"));
+  ASSIGN_OR_RETURN(
+      auto version,
+      connection_.QueryValue("SELECT max(i_version) FROM sch_chameleon.t_catalogue_version"));
   state.kind = CatalogueKind::kChameleon;
   state.version = version ? std::atoi(version->c_str()) : 0;
   return state;
@@ -51,20 +53,20 @@ Status Catalogue::RequireCurrent(const std::string& config_name) {
   ASSIGN_OR_RETURN(CatalogueState state, State());
   switch (state.kind) {
     case CatalogueKind::kAbsent:
-      return Status::FailedPrecondition(fmt::format(
-          "the replica catalogue sch_chameleon does not exist in {}; create it with "
-          "`chameleon create_replica_schema --config {}`",
-          connection_.description(), config_name));
+      return Status::FailedPrecondition(
+          fmt::format("the replica catalogue sch_chameleon does not exist in {}; create it with "
+                      "`chameleon create_replica_schema --config {}`",
+                      connection_.description(), config_name));
     case CatalogueKind::kForeign:
       return Status::FailedPrecondition(ForeignMessage(state));
     case CatalogueKind::kChameleon:
       break;
   }
   if (state.version < LatestVersion()) {
-    return Status::FailedPrecondition(fmt::format(
-        "replica catalogue version mismatch: expected {}, found {}; run "
-        "`chameleon upgrade_replica_schema --config {}`",
-        LatestVersion(), state.version, config_name));
+    return Status::FailedPrecondition(
+        fmt::format("replica catalogue version mismatch: expected {}, found {}; run "
+                    "`chameleon upgrade_replica_schema --config {}`",
+                    LatestVersion(), state.version, config_name));
   }
   if (state.version > LatestVersion()) {
     return Status::FailedPrecondition(fmt::format(
@@ -108,13 +110,14 @@ Status Catalogue::CreateAtVersion(int version) {
 
 Result<bool> Catalogue::Create() {
   ASSIGN_OR_RETURN(CatalogueState state, State());
-  if (state.kind == CatalogueKind::kForeign) return Status::FailedPrecondition(ForeignMessage(state));
+  if (state.kind == CatalogueKind::kForeign)
+    return Status::FailedPrecondition(ForeignMessage(state));
   if (state.kind == CatalogueKind::kChameleon) {
     if (state.version < LatestVersion()) {
-      return Status::FailedPrecondition(fmt::format(
-          "sch_chameleon already exists at version {} (this chameleon uses {}); run "
-          "upgrade_replica_schema",
-          state.version, LatestVersion()));
+      return Status::FailedPrecondition(
+          fmt::format("sch_chameleon already exists at version {} (this chameleon uses {}); run "
+                      "upgrade_replica_schema",
+                      state.version, LatestVersion()));
     }
     return false;
   }
@@ -141,19 +144,21 @@ Result<UpgradeOutcome> Catalogue::Upgrade() {
       return Status::FailedPrecondition(
           "there is no replica catalogue to upgrade; create it with create_replica_schema");
     }
-    if (state.kind == CatalogueKind::kForeign) return Status::FailedPrecondition(ForeignMessage(state));
+    if (state.kind == CatalogueKind::kForeign)
+      return Status::FailedPrecondition(ForeignMessage(state));
     outcome.from_version = state.version;
     outcome.to_version = state.version;
     if (state.version > LatestVersion()) {
-      return Status::FailedPrecondition(fmt::format(
-          "the replica catalogue is version {}, newer than this chameleon ({})", state.version,
-          LatestVersion()));
+      return Status::FailedPrecondition(
+          fmt::format("the replica catalogue is version {}, newer than this chameleon ({})",
+                      state.version, LatestVersion()));
     }
     if (state.version == LatestVersion()) return Status::Ok();
-    ASSIGN_OR_RETURN(pg::Rows busy,
-                     connection_.Query("SELECT t_source, enm_status::text FROM sch_chameleon.t_sources "
-                                       "WHERE enm_status IN ('running', 'initialising', 'syncing') "
-                                       "ORDER BY t_source"));
+    ASSIGN_OR_RETURN(
+        pg::Rows busy,
+        connection_.Query("SELECT t_source, enm_status::text FROM sch_chameleon.t_sources "
+                          "WHERE enm_status IN ('running', 'initialising', 'syncing') "
+                          "ORDER BY t_source"));
     if (!busy.empty()) {
       std::vector<std::string> names;
       for (int row = 0; row < busy.size(); ++row) {

@@ -43,6 +43,8 @@ const std::vector<Migration>& Migrations() {
   return migrations;
 }
 
-int LatestVersion() { return static_cast<int>(Migrations().size()); }
+int LatestVersion() {
+  return static_cast<int>(Migrations().size());
+}
 
 }  // namespace chameleon::catalogue

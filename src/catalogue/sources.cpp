@@ -47,7 +47,8 @@ Status NotRegistered(const std::string& name) {
 
 std::string MappingsToJson(const SchemaMappings& mappings) {
   nlohmann::json object = nlohmann::json::object();
-  for (const auto& [origin, destination] : mappings) object[origin] = destination;
+  for (const auto& [origin, destination] : mappings)
+    object[origin] = destination;
   return object.dump();
 }
 
@@ -64,7 +65,8 @@ Result<std::vector<SourceRecord>> ListSources(pg::Connection& connection) {
                    connection.Query(std::string(kSelectSource) + "ORDER BY i_id_source"));
   std::vector<SourceRecord> records;
   records.reserve(static_cast<size_t>(rows.size()));
-  for (int row = 0; row < rows.size(); ++row) records.push_back(RecordFrom(rows, row));
+  for (int row = 0; row < rows.size(); ++row)
+    records.push_back(RecordFrom(rows, row));
   return records;
 }
 
@@ -75,8 +77,8 @@ Status AddSource(pg::Connection& connection, const std::string& name, const std:
     RETURN_IF_ERROR(connection.Execute("LOCK TABLE sch_chameleon.t_sources IN EXCLUSIVE MODE"));
     ASSIGN_OR_RETURN(auto existing, FindSource(connection, name));
     if (existing) {
-      return Status::AlreadyExists(fmt::format("source '{}' is already registered (status {})",
-                                               name, existing->status));
+      return Status::AlreadyExists(
+          fmt::format("source '{}' is already registered (status {})", name, existing->status));
     }
     for (const auto& [origin, destination] : mappings) {
       ASSIGN_OR_RETURN(pg::Rows owner,
@@ -99,9 +101,11 @@ Status AddSource(pg::Connection& connection, const std::string& name, const std:
                                       {name, MappingsToJson(mappings), type}));
     std::string id(inserted.Text(0, 0));
     ASSIGN_OR_RETURN(auto received, connection.Query("INSERT INTO sch_chameleon.t_last_received "
-                                                     "(i_id_source) VALUES ($1)", {id}));
+                                                     "(i_id_source) VALUES ($1)",
+                                                     {id}));
     ASSIGN_OR_RETURN(auto replayed, connection.Query("INSERT INTO sch_chameleon.t_last_replayed "
-                                                     "(i_id_source) VALUES ($1)", {id}));
+                                                     "(i_id_source) VALUES ($1)",
+                                                     {id}));
     return Status::Ok();
   });
 }
@@ -109,20 +113,20 @@ Status AddSource(pg::Connection& connection, const std::string& name, const std:
 Status DropSource(pg::Connection& connection, const std::string& name) {
   ASSIGN_OR_RETURN(pg::Rows rows,
                    connection.Query("DELETE FROM sch_chameleon.t_sources WHERE t_source = $1 "
-                                    "RETURNING i_id_source", {name}));
+                                    "RETURNING i_id_source",
+                                    {name}));
   if (rows.empty()) return NotRegistered(name);
   return Status::Ok();
 }
 
 Status SetSourceStatus(pg::Connection& connection, const std::string& name,
                        const std::string& status, const std::string& reason) {
-  ASSIGN_OR_RETURN(pg::Rows rows,
-                   connection.Query("UPDATE sch_chameleon.t_sources SET "
-                                    "enm_status = $2::sch_chameleon.en_src_status, "
-                                    "t_status_reason = nullif($3, ''), "
-                                    "ts_status_changed = clock_timestamp() "
-                                    "WHERE t_source = $1 RETURNING i_id_source",
-                                    {name, status, reason}));
+  ASSIGN_OR_RETURN(pg::Rows rows, connection.Query("UPDATE sch_chameleon.t_sources SET "
+                                                   "enm_status = $2::sch_chameleon.en_src_status, "
+                                                   "t_status_reason = nullif($3, ''), "
+                                                   "ts_status_changed = clock_timestamp() "
+                                                   "WHERE t_source = $1 RETURNING i_id_source",
+                                                   {name, status, reason}));
   if (rows.empty()) return NotRegistered(name);
   return Status::Ok();
 }
@@ -134,12 +138,13 @@ Status EnableSource(pg::Connection& connection, const std::string& name, int cat
                                      "ts_status_changed = clock_timestamp(), "
                                    : "";
   return connection.InTransaction([&]() -> Status {
-    ASSIGN_OR_RETURN(pg::Rows rows,
-                     connection.Query("UPDATE sch_chameleon.t_sources SET enm_status = 'stopped', " +
-                                          daemon_columns +
-                                          "b_paused = false, b_maintenance = false "
-                                          "WHERE t_source = $1 RETURNING i_id_source",
-                                      {name}));
+    ASSIGN_OR_RETURN(
+        pg::Rows rows,
+        connection.Query("UPDATE sch_chameleon.t_sources SET enm_status = 'stopped', " +
+                             daemon_columns +
+                             "b_paused = false, b_maintenance = false "
+                             "WHERE t_source = $1 RETURNING i_id_source",
+                         {name}));
     if (rows.empty()) return NotRegistered(name);
     std::string id(rows.Text(0, 0));
     ASSIGN_OR_RETURN(auto received, connection.Query("UPDATE sch_chameleon.t_last_received SET "

@@ -34,8 +34,7 @@ struct SourceRecord {
 
 using SchemaMappings = std::vector<std::pair<std::string, std::string>>;
 
-Result<std::optional<SourceRecord>> FindSource(pg::Connection& connection,
-                                               const std::string& name);
+Result<std::optional<SourceRecord>> FindSource(pg::Connection& connection, const std::string& name);
 Result<std::vector<SourceRecord>> ListSources(pg::Connection& connection);
 
 // Registers a source with status ready. Fails with AlreadyExists when the name is taken and

@@ -5,7 +5,6 @@
 
 #include <cmath>
 #include <cstdlib>
-
 #include <nlohmann/json.hpp>
 
 namespace chameleon::catalogue {
@@ -22,8 +21,8 @@ std::string FormatLag(const std::optional<double>& seconds) {
   if (!seconds) return "N/A";
   auto total = static_cast<int64_t>(std::llround(std::max(0.0, *seconds)));
   int64_t days = total / 86400;
-  std::string clock = fmt::format("{:02}:{:02}:{:02}", (total % 86400) / 3600,
-                                  (total % 3600) / 60, total % 60);
+  std::string clock =
+      fmt::format("{:02}:{:02}:{:02}", (total % 86400) / 3600, (total % 3600) / 60, total % 60);
   if (days == 0) return clock;
   return fmt::format("{} day{} {}", days, days == 1 ? "" : "s", clock);
 }
@@ -98,9 +97,8 @@ Result<SourceDetail> QuerySourceDetail(pg::Connection& connection, int64_t sourc
   auto mappings = nlohmann::json::parse(summary.Text(0, 0), nullptr, false);
   if (mappings.is_object()) {
     for (const auto& [origin, destination] : mappings.items()) {
-      detail.schema_mappings.emplace_back(origin, destination.is_string()
-                                                      ? destination.get<std::string>()
-                                                      : destination.dump());
+      detail.schema_mappings.emplace_back(
+          origin, destination.is_string() ? destination.get<std::string>() : destination.dump());
     }
   }
   detail.tables_replicated = summary.Integer(0, 1);

@@ -18,12 +18,12 @@ struct SourceStatus {
   int64_t id = 0;
   std::string name;
   std::string type;
-  std::string status;         // as stored in t_sources
-  std::string shown_status;   // what the user sees: "dead" when a running daemon is silent
+  std::string status;        // as stored in t_sources
+  std::string shown_status;  // what the user sees: "dead" when a running daemon is silent
   std::string status_reason;
   bool consistent = true;
   std::optional<double> read_lag_seconds;
-  std::string last_read;      // timestamps as text, "" when never
+  std::string last_read;  // timestamps as text, "" when never
   std::optional<double> replay_lag_seconds;
   std::string last_replay;
 };

@@ -1,9 +1,9 @@
 // chameleon's entry point: parses pg_chameleon's command line with CLI11 and dispatches.
 // Options may come before or after the command, as with pg_chameleon's argparse.
-#include <CLI/CLI.hpp>
 #include <spdlog/sinks/null_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "commands/context.h"
@@ -14,8 +14,8 @@
 int main(int argc, char** argv) {
   using chameleon::commands::Options;
   // Until a command opens its log, nothing is logged (errors still reach stderr).
-  spdlog::set_default_logger(
-      std::make_shared<spdlog::logger>("chameleon", std::make_shared<spdlog::sinks::null_sink_mt>()));
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>(
+      "chameleon", std::make_shared<spdlog::sinks::null_sink_mt>()));
 
   Options options;
   std::vector<std::string> words;

@@ -20,9 +20,10 @@ int CreateReplicaSchema(Context& context) {
     context.Say(fmt::format("created the replica catalogue sch_chameleon (version {}) in {}",
                             catalogue::LatestVersion(), connection->description()));
   } else {
-    context.Say(fmt::format("the replica catalogue sch_chameleon already exists in {} "
-                            "(version {}); nothing to do",
-                            connection->description(), catalogue::LatestVersion()));
+    context.Say(
+        fmt::format("the replica catalogue sch_chameleon already exists in {} "
+                    "(version {}); nothing to do",
+                    connection->description(), catalogue::LatestVersion()));
   }
   return kExitOk;
 }

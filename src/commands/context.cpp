@@ -18,7 +18,8 @@ Context::Context(Options options, std::ostream& out, std::ostream& err, std::ist
 Result<const config::Config*> Context::Config() {
   if (config_) return &*config_;
   ASSIGN_OR_RETURN(config::LoadedConfig loaded, config::LoadConfig(options_.config));
-  for (const auto& warning : loaded.warnings) err_ << "warning: " << warning << "\n";
+  for (const auto& warning : loaded.warnings)
+    err_ << "warning: " << warning << "\n";
   config_ = std::move(loaded.config);
   return &*config_;
 }
@@ -28,8 +29,8 @@ Result<const config::Source*> Context::Source(bool required) {
   std::string known = config->sources.empty() ? "none" : Join(config->SourceNames(), ", ");
   if (!options_.source || *options_.source == "*") {
     if (!required) return static_cast<const config::Source*>(nullptr);
-    return Status::InvalidArgument(fmt::format("needs --source NAME (sources in {}: {})",
-                                               config->file.string(), known));
+    return Status::InvalidArgument(
+        fmt::format("needs --source NAME (sources in {}: {})", config->file.string(), known));
   }
   const config::Source* source = config->FindSource(*options_.source);
   if (source == nullptr) {
@@ -110,7 +111,9 @@ int Context::Fail(const std::string& message) {
   return kExitFailed;
 }
 
-int Context::Fail(const Status& status) { return Fail(status.message()); }
+int Context::Fail(const Status& status) {
+  return Fail(status.message());
+}
 
 void Context::Warn(const std::string& message) {
   err_ << "warning: " << message << "\n";

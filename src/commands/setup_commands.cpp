@@ -12,8 +12,8 @@ namespace chameleon::commands {
 
 int SetConfigurationFiles(Context& context) {
   std::filesystem::path home = ChameleonHome();
-  for (const auto& directory : {home, config::ConfigurationDirectory(), home / "logs", home / "pid",
-                                home / "spool"}) {
+  for (const auto& directory :
+       {home, config::ConfigurationDirectory(), home / "logs", home / "pid", home / "spool"}) {
     if (Status status = EnsurePrivateDirectory(directory); !status.ok()) {
       return context.Fail(status);
     }

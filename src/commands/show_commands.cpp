@@ -88,10 +88,12 @@ nlohmann::json StatusJson(const catalogue::SourceStatus& status) {
 
 nlohmann::json DetailJson(const catalogue::SourceDetail& detail) {
   nlohmann::json mappings = nlohmann::json::object();
-  for (const auto& [origin, destination] : detail.schema_mappings) mappings[origin] = destination;
+  for (const auto& [origin, destination] : detail.schema_mappings)
+    mappings[origin] = destination;
   nlohmann::json disabled = nlohmann::json::array();
   for (const auto& table : detail.disabled_tables) {
-    disabled.push_back({{"schema", table.schema}, {"table", table.table}, {"reason", table.reason}});
+    disabled.push_back(
+        {{"schema", table.schema}, {"table", table.table}, {"reason", table.reason}});
   }
   return {{"schema_mappings", mappings},
           {"tables_replicated", detail.tables_replicated},
@@ -116,8 +118,8 @@ void PrintDetail(Context& context, const catalogue::SourceDetail& detail) {
                        {"Tables not replicated", std::to_string(detail.tables_not_replicated)},
                        {"Tables replicated", std::to_string(detail.tables_replicated)},
                        {"All tables", std::to_string(detail.tables_all)},
-                       {"Last maintenance", detail.last_maintenance.empty()
-                                                ? "N/A" : detail.last_maintenance},
+                       {"Last maintenance",
+                        detail.last_maintenance.empty() ? "N/A" : detail.last_maintenance},
                        {"Next maintenance", detail.next_maintenance},
                        {"Replayed rows", std::to_string(detail.replayed_rows)},
                        {"Replayed DDL", std::to_string(detail.replayed_ddl)},
@@ -180,8 +182,8 @@ int ShowStatus(Context& context) {
       context.out() << fmt::format(
           "\n{}: the catalogue says {}, but its daemon has not reported for over {} s: it is not "
           "running. Reset it with `chameleon enable_replica --config {} --source {}`.\n",
-          status.name, status.status, catalogue::kHeartbeatTimeoutSeconds,
-          context.options().config, status.name);
+          status.name, status.status, catalogue::kHeartbeatTimeoutSeconds, context.options().config,
+          status.name);
     } else if (!status.status_reason.empty()) {
       context.out() << fmt::format("\n{}: {}: {}\n", status.name, status.status,
                                    status.status_reason);
@@ -207,21 +209,26 @@ int ShowErrors(Context& context) {
   if (context.options().json) {
     nlohmann::json entries = nlohmann::json::array();
     for (const auto& error : *errors) {
-      entries.push_back({{"log_id", error.id}, {"source", error.source},
-                         {"batch_id", error.batch_id ? nlohmann::json(*error.batch_id) : nullptr},
-                         {"table", error.table}, {"schema", error.schema},
-                         {"timestamp", error.timestamp}, {"sql", error.sql},
-                         {"message", error.message}, {"binlog_name", error.binlog_name},
-                         {"binlog_position", error.binlog_position
-                                                 ? nlohmann::json(*error.binlog_position)
-                                                 : nullptr}});
+      entries.push_back(
+          {{"log_id", error.id},
+           {"source", error.source},
+           {"batch_id", error.batch_id ? nlohmann::json(*error.batch_id) : nullptr},
+           {"table", error.table},
+           {"schema", error.schema},
+           {"timestamp", error.timestamp},
+           {"sql", error.sql},
+           {"message", error.message},
+           {"binlog_name", error.binlog_name},
+           {"binlog_position",
+            error.binlog_position ? nlohmann::json(*error.binlog_position) : nullptr}});
     }
     context.out() << nlohmann::json{{"errors", entries}}.dump(2) << "\n";
     return kExitOk;
   }
   if (context.options().logid) {
     if (errors->empty()) {
-      return context.Fail(fmt::format("there is no error with log id {}", *context.options().logid));
+      return context.Fail(
+          fmt::format("there is no error with log id {}", *context.options().logid));
     }
     const auto& error = errors->front();
     context.out() << RenderKeyValues({

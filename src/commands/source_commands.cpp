@@ -17,7 +17,8 @@ namespace {
 
 std::vector<std::string> OriginSchemas(const config::Source& source) {
   std::vector<std::string> origins;
-  for (const auto& [origin, destination] : source.schema_mappings) origins.push_back(origin);
+  for (const auto& [origin, destination] : source.schema_mappings)
+    origins.push_back(origin);
   return origins;
 }
 
@@ -25,7 +26,8 @@ std::vector<std::string> OriginSchemas(const config::Source& source) {
 Status ValidateMysqlSource(Context& context, const config::Source& source) {
   ASSIGN_OR_RETURN(mysql::Connection connection, context.ConnectSource(source));
   ASSIGN_OR_RETURN(mysql::ServerCheck check, mysql::CheckReplicationPrerequisites(connection));
-  for (const auto& warning : check.warnings) context.Warn(warning);
+  for (const auto& warning : check.warnings)
+    context.Warn(warning);
   if (!check.problems.empty()) return Status::FailedPrecondition(Join(check.problems, "\n"));
   ASSIGN_OR_RETURN(auto missing, mysql::MissingSchemas(connection, OriginSchemas(source)));
   for (const auto& schema : missing) {
@@ -38,9 +40,9 @@ Status ValidateMysqlSource(Context& context, const config::Source& source) {
 Status ValidatePgsqlSource(Context& context, const config::Source& source) {
   ASSIGN_OR_RETURN(pg::Connection connection, context.ConnectPgsqlSource(source));
   for (const auto& schema : OriginSchemas(source)) {
-    ASSIGN_OR_RETURN(auto exists, connection.QueryValue(
-                                      "SELECT to_regnamespace(quote_ident($1)) IS NOT NULL",
-                                      {schema}));
+    ASSIGN_OR_RETURN(
+        auto exists,
+        connection.QueryValue("SELECT to_regnamespace(quote_ident($1)) IS NOT NULL", {schema}));
     if (exists.value_or("f") != "t") {
       context.Warn(fmt::format("schema_mappings: origin schema '{}' does not exist in {} yet",
                                schema, connection.description()));
@@ -93,10 +95,12 @@ int AddSource(Context& context) {
                                       wanted.schema_mappings);
   if (added.code() == StatusCode::kAlreadyExists) {
     auto record = catalogue::FindSource(*connection, wanted.name);
-    if (record.ok() && *record && SameMappings((*record)->schema_mappings, wanted.schema_mappings)) {
-      context.Say(fmt::format("source '{}' is already registered with these schema mappings; "
-                              "nothing to do",
-                              wanted.name));
+    if (record.ok() && *record &&
+        SameMappings((*record)->schema_mappings, wanted.schema_mappings)) {
+      context.Say(
+          fmt::format("source '{}' is already registered with these schema mappings; "
+                      "nothing to do",
+                      wanted.name));
       return kExitOk;
     }
     return context.Fail(added.message() +
@@ -109,10 +113,11 @@ int AddSource(Context& context) {
   for (const auto& [origin, destination] : wanted.schema_mappings) {
     mappings.push_back(origin + " -> " + destination);
   }
-  context.Say(fmt::format("added source '{}' ({}: {}); next: chameleon init_replica --config {} "
-                          "--source {}",
-                          wanted.name, config::Name(wanted.type), Join(mappings, ", "),
-                          context.options().config, wanted.name));
+  context.Say(
+      fmt::format("added source '{}' ({}: {}); next: chameleon init_replica --config {} "
+                  "--source {}",
+                  wanted.name, config::Name(wanted.type), Join(mappings, ", "),
+                  context.options().config, wanted.name));
   return kExitOk;
 }
 
@@ -129,9 +134,10 @@ int DropSource(Context& context) {
   if (!status.ok()) return context.Fail(status.status());
   const std::string& shown = status->front().shown_status;
   if (shown == "running" || shown == "initialising" || shown == "syncing") {
-    return context.Fail(fmt::format("source '{}' is {}; stop it with `chameleon stop_replica "
-                                    "--config {} --source {}` first",
-                                    *name, shown, context.options().config, *name));
+    return context.Fail(
+        fmt::format("source '{}' is {}; stop it with `chameleon stop_replica "
+                    "--config {} --source {}` first",
+                    *name, shown, context.options().config, *name));
   }
   context.out() << fmt::format(
       "Dropping the source {} will remove it from the replica catalogue with its batches, "
@@ -172,9 +178,10 @@ int EnableReplica(Context& context) {
     return context.Fail(catalogue.RequireCurrent(context.options().config));
   }
   if (state->version != catalogue::LatestVersion()) {
-    context.Warn(fmt::format("the replica catalogue is version {}, this chameleon expects {}; "
-                             "run upgrade_replica_schema after this",
-                             state->version, catalogue::LatestVersion()));
+    context.Warn(
+        fmt::format("the replica catalogue is version {}, this chameleon expects {}; "
+                    "run upgrade_replica_schema after this",
+                    state->version, catalogue::LatestVersion()));
   }
   auto record = RequireRegistered(context, *connection, *name);
   if (!record.ok()) return context.Fail(record.status());
@@ -191,9 +198,10 @@ int EnableReplica(Context& context) {
   if (Status enabled = catalogue::EnableSource(*connection, *name, state->version); !enabled.ok()) {
     return context.Fail(enabled);
   }
-  context.Say(fmt::format("source '{}' was {}; it is now stopped and can be started with "
-                          "`chameleon start_replica --config {} --source {}`",
-                          *name, record->status, context.options().config, *name));
+  context.Say(
+      fmt::format("source '{}' was {}; it is now stopped and can be started with "
+                  "`chameleon start_replica --config {} --source {}`",
+                  *name, record->status, context.options().config, *name));
   return kExitOk;
 }
 

@@ -6,7 +6,7 @@
 namespace chameleon {
 
 struct EmbeddedFile {
-  std::string_view name;      // base name, e.g. "0001_replica_catalogue.sql"
+  std::string_view name;  // base name, e.g. "0001_replica_catalogue.sql"
   std::string_view contents;
 };
 

@@ -10,7 +10,8 @@
 namespace chameleon {
 
 std::filesystem::path HomeDirectory() {
-  if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {  // NOLINT(concurrency-mt-unsafe)
+  if (const char* home = std::getenv("HOME");
+      home != nullptr && *home != '\0') {  // NOLINT(concurrency-mt-unsafe)
     return home;
   }
   struct passwd entry {};
@@ -28,7 +29,9 @@ std::filesystem::path ExpandUser(const std::string& path) {
   return path;
 }
 
-std::filesystem::path ChameleonHome() { return HomeDirectory() / ".pg_chameleon"; }
+std::filesystem::path ChameleonHome() {
+  return HomeDirectory() / ".pg_chameleon";
+}
 
 Status EnsurePrivateDirectory(const std::filesystem::path& directory) {
   std::error_code error;
@@ -36,7 +39,8 @@ Status EnsurePrivateDirectory(const std::filesystem::path& directory) {
   if (std::filesystem::is_directory(directory, error)) return Status::Ok();
   std::filesystem::create_directories(directory, error);
   if (error) {
-    return Status::IoError("cannot create directory " + directory.string() + ": " + error.message());
+    return Status::IoError("cannot create directory " + directory.string() + ": " +
+                           error.message());
   }
   std::filesystem::permissions(directory, std::filesystem::perms::owner_all,
                                std::filesystem::perm_options::replace, error);

@@ -20,7 +20,7 @@ enum class StatusCode {
   kCorruption,          // stored data is damaged or of an unknown format
   kIoError,             // local file system
   kNotSupported,
-  kInternal,            // a bug of ours
+  kInternal,  // a bug of ours
 };
 
 const char* StatusCodeName(StatusCode code);
@@ -31,7 +31,9 @@ class [[nodiscard]] Status {
   Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}
 
   static Status Ok() { return {}; }
-  static Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
+  static Status InvalidArgument(std::string m) {
+    return {StatusCode::kInvalidArgument, std::move(m)};
+  }
   static Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
   static Status AlreadyExists(std::string m) { return {StatusCode::kAlreadyExists, std::move(m)}; }
   static Status FailedPrecondition(std::string m) {
@@ -65,7 +67,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : state_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : state_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     assert(!std::get<Status>(state_).ok() && "a Result needs a value or an error");
   }
@@ -93,9 +95,9 @@ class [[nodiscard]] Result {
 #define CHAMELEON_CONCAT(a, b) CHAMELEON_CONCAT_INNER(a, b)
 
 // Returns the Status from the enclosing function when `expr` fails.
-#define RETURN_IF_ERROR(expr)                           \
-  do {                                                  \
-    ::chameleon::Status status_macro_value_ = (expr);   \
+#define RETURN_IF_ERROR(expr)                                  \
+  do {                                                         \
+    ::chameleon::Status status_macro_value_ = (expr);          \
     if (!status_macro_value_.ok()) return status_macro_value_; \
   } while (false)
 

@@ -49,21 +49,25 @@ std::string TextTable::Render() const {
       Pad(line, column < cells.size() ? cells[column] : std::string(), widths[column],
           numeric[column]);
     }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
+    while (!line.empty() && line.back() == ' ')
+      line.pop_back();
     out += line + "\n";
   };
   emit_line(headers_);
   std::vector<std::string> rule;
   rule.reserve(columns);
-  for (size_t width : widths) rule.emplace_back(width, '-');
+  for (size_t width : widths)
+    rule.emplace_back(width, '-');
   emit_line(rule);
-  for (const auto& row : rows_) emit_line(row);
+  for (const auto& row : rows_)
+    emit_line(row);
   return out;
 }
 
 std::string RenderKeyValues(const std::vector<std::pair<std::string, std::string>>& pairs) {
   size_t width = 0;
-  for (const auto& [key, value] : pairs) width = std::max(width, DisplayWidth(key));
+  for (const auto& [key, value] : pairs)
+    width = std::max(width, DisplayWidth(key));
   std::string out;
   for (const auto& [key, value] : pairs) {
     out += key + std::string(width - DisplayWidth(key) + 2, ' ') + value + "\n";

@@ -9,18 +9,29 @@ const char* Name(LogDestination value) {
 
 const char* Name(LogLevel value) {
   switch (value) {
-    case LogLevel::kDebug: return "debug";
-    case LogLevel::kInfo: return "info";
-    case LogLevel::kWarning: return "warning";
-    case LogLevel::kError: return "error";
-    case LogLevel::kCritical: return "critical";
+    case LogLevel::kDebug:
+      return "debug";
+    case LogLevel::kInfo:
+      return "info";
+    case LogLevel::kWarning:
+      return "warning";
+    case LogLevel::kError:
+      return "error";
+    case LogLevel::kCritical:
+      return "critical";
   }
   return "info";
 }
 
-const char* Name(SourceType value) { return value == SourceType::kMysql ? "mysql" : "pgsql"; }
-const char* Name(CopyMode value) { return value == CopyMode::kFile ? "file" : "direct"; }
-const char* Name(OnError value) { return value == OnError::kExit ? "exit" : "continue"; }
+const char* Name(SourceType value) {
+  return value == SourceType::kMysql ? "mysql" : "pgsql";
+}
+const char* Name(CopyMode value) {
+  return value == CopyMode::kFile ? "file" : "direct";
+}
+const char* Name(OnError value) {
+  return value == OnError::kExit ? "exit" : "continue";
+}
 
 const Source* Config::FindSource(const std::string& source_name) const {
   for (const auto& source : sources) {
@@ -32,7 +43,8 @@ const Source* Config::FindSource(const std::string& source_name) const {
 std::vector<std::string> Config::SourceNames() const {
   std::vector<std::string> names;
   names.reserve(sources.size());
-  for (const auto& source : sources) names.push_back(source.name);
+  for (const auto& source : sources)
+    names.push_back(source.name);
   return names;
 }
 

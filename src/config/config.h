@@ -100,8 +100,8 @@ struct Source {
 };
 
 struct Config {
-  std::string name;             // "default" for ~/.pg_chameleon/configuration/default.yml
-  std::filesystem::path file;   // the file it was read from
+  std::string name;            // "default" for ~/.pg_chameleon/configuration/default.yml
+  std::filesystem::path file;  // the file it was read from
   std::filesystem::path pid_dir;
   std::filesystem::path log_dir;
   LogDestination log_dest = LogDestination::kFile;

@@ -40,8 +40,8 @@ PgConnection ReadPgConnection(MapReader& reader) {
   conn.charset = reader.String("charset", conn.charset);
   conn.connect_timeout_seconds =
       static_cast<int>(reader.Integer("connect_timeout", conn.connect_timeout_seconds, 0, 3600));
-  conn.sslmode = reader.Choice("sslmode", "",
-                               {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"});
+  conn.sslmode = reader.Choice(
+      "sslmode", "", {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"});
   reader.WarnUnknownKeys();
   return conn;
 }
@@ -49,12 +49,18 @@ PgConnection ReadPgConnection(MapReader& reader) {
 // pg_chameleon's own config-example.yml indents the keys of its pgsql source under db_conn.
 // pg_chameleon never reads them there; we read them at the source level and say so.
 const std::vector<std::string>& SourceLevelKeys() {
-  static const std::vector<std::string> keys = {
-      "schema_mappings", "limit_tables", "skip_tables", "grant_select_to", "lock_timeout",
-      "my_server_id", "replica_batch_size", "replay_max_rows", "batch_retention",
-      "copy_max_memory", "copy_mode", "out_dir", "sleep_loop", "on_error_replay",
-      "on_error_read", "auto_maintenance", "gtid_enable", "type", "skip_events",
-      "keep_existing_schema", "net_read_timeout", "spool_dir", "copy_workers"};
+  static const std::vector<std::string> keys = {"schema_mappings",    "limit_tables",
+                                                "skip_tables",        "grant_select_to",
+                                                "lock_timeout",       "my_server_id",
+                                                "replica_batch_size", "replay_max_rows",
+                                                "batch_retention",    "copy_max_memory",
+                                                "copy_mode",          "out_dir",
+                                                "sleep_loop",         "on_error_replay",
+                                                "on_error_read",      "auto_maintenance",
+                                                "gtid_enable",        "type",
+                                                "skip_events",        "keep_existing_schema",
+                                                "net_read_timeout",   "spool_dir",
+                                                "copy_workers"};
   return keys;
 }
 
@@ -63,19 +69,22 @@ YAML::Node LiftMisplacedSourceKeys(YAML::Node source_node, const std::string& so
   const YAML::Node db_conn = static_cast<const YAML::Node&>(source_node)["db_conn"];
   if (!db_conn.IsMap()) return source_node;
   bool any_misplaced = false;
-  for (const auto& key : SourceLevelKeys()) any_misplaced = any_misplaced || db_conn[key].IsDefined();
+  for (const auto& key : SourceLevelKeys())
+    any_misplaced = any_misplaced || db_conn[key].IsDefined();
   if (!any_misplaced) return source_node;  // keep the original node: it carries line numbers
   YAML::Node lifted = YAML::Clone(source_node);
   YAML::Node lifted_conn = lifted["db_conn"];
   for (const auto& key : SourceLevelKeys()) {
     YAML::Node misplaced = db_conn[key];
     if (!misplaced.IsDefined()) continue;
-    if (static_cast<const YAML::Node&>(source_node)[key].IsDefined()) continue;  // the source-level value wins
+    if (static_cast<const YAML::Node&>(source_node)[key].IsDefined())
+      continue;  // the source-level value wins
     lifted[key] = YAML::Clone(misplaced);
     lifted_conn.remove(key);
     diagnostics.Warning(misplaced.Mark(), source_path + ".db_conn." + key,
                         "source key indented under db_conn (as in pg_chameleon's example file); "
-                        "read as " + source_path + "." + key);
+                        "read as " +
+                            source_path + "." + key);
   }
   return lifted;
 }
@@ -119,10 +128,10 @@ std::vector<std::pair<std::string, std::string>> ReadSchemaMappings(MapReader& s
   for (size_t first = 0; first < mappings.size(); ++first) {
     for (size_t second = first + 1; second < mappings.size(); ++second) {
       if (mappings[first].second == mappings[second].second) {
-        source.Invalid("schema_mappings",
-                       fmt::format("origins '{}' and '{}' both map to destination schema '{}'",
-                                   mappings[first].first, mappings[second].first,
-                                   mappings[first].second));
+        source.Invalid(
+            "schema_mappings",
+            fmt::format("origins '{}' and '{}' both map to destination schema '{}'",
+                        mappings[first].first, mappings[second].first, mappings[first].second));
       }
     }
   }
@@ -148,7 +157,7 @@ Source ReadSource(const std::string& name, const YAML::Node& node, const Config&
   source.name = name;
   if (!reader.Has("type")) reader.Missing("type", "mysql or pgsql");
   source.type = reader.Choice("type", "mysql", {"mysql", "pgsql"}) == "pgsql" ? SourceType::kPgsql
-                                                                             : SourceType::kMysql;
+                                                                              : SourceType::kMysql;
   if (auto conn = reader.Map("db_conn")) {
     source.db_conn = ReadSourceConnection(*conn, source.type);
   } else if (!reader.Has("db_conn")) {
@@ -172,18 +181,20 @@ Source ReadSource(const std::string& name, const YAML::Node& node, const Config&
     if (bytes.ok()) {
       source.copy_max_memory_bytes = *bytes;
     } else {
-      reader.Invalid("copy_max_memory", "expected a size in bytes or with a k, M or G suffix "
-                                        "(e.g. 300M), got " + ScalarText(node_value));
+      reader.Invalid("copy_max_memory",
+                     "expected a size in bytes or with a k, M or G suffix "
+                     "(e.g. 300M), got " +
+                         ScalarText(node_value));
     }
   }
-  source.copy_mode =
-      reader.Choice("copy_mode", "file", {"file", "direct"}) == "direct" ? CopyMode::kDirect
-                                                                         : CopyMode::kFile;
+  source.copy_mode = reader.Choice("copy_mode", "file", {"file", "direct"}) == "direct"
+                         ? CopyMode::kDirect
+                         : CopyMode::kFile;
   source.out_dir = ExpandUser(reader.String("out_dir", source.out_dir.string()));
   source.sleep_loop_seconds =
       static_cast<int>(reader.Integer("sleep_loop", source.sleep_loop_seconds, 1, 3600));
-  source.on_error_replay = ParseOnError(reader.Choice("on_error_replay", "continue",
-                                                      {"exit", "continue"}));
+  source.on_error_replay =
+      ParseOnError(reader.Choice("on_error_replay", "continue", {"exit", "continue"}));
   source.on_error_read = ParseOnError(reader.Choice("on_error_read", "exit", {"exit", "continue"}));
   source.auto_maintenance = reader.String("auto_maintenance", source.auto_maintenance);
   source.gtid_enable = reader.Boolean("gtid_enable", source.gtid_enable);
@@ -254,9 +265,9 @@ Config ReadConfig(const YAML::Node& document, Diagnostics& diagnostics) {
   MapReader root(document, "", diagnostics);
   config.pid_dir = ExpandUser(root.String("pid_dir", "~/.pg_chameleon/pid/"));
   config.log_dir = ExpandUser(root.String("log_dir", "~/.pg_chameleon/logs/"));
-  config.log_dest =
-      root.Choice("log_dest", "file", {"file", "stdout"}) == "stdout" ? LogDestination::kStdout
-                                                                     : LogDestination::kFile;
+  config.log_dest = root.Choice("log_dest", "file", {"file", "stdout"}) == "stdout"
+                        ? LogDestination::kStdout
+                        : LogDestination::kFile;
   config.log_level = ParseLogLevel(
       root.Choice("log_level", "info", {"debug", "info", "warning", "error", "critical"}));
   config.log_days_keep = static_cast<int>(root.Integer("log_days_keep", 10, 0, 36500));
@@ -286,11 +297,13 @@ Config ReadConfig(const YAML::Node& document, Diagnostics& diagnostics) {
 
 }  // namespace
 
-std::filesystem::path ConfigurationDirectory() { return ChameleonHome() / "configuration"; }
+std::filesystem::path ConfigurationDirectory() {
+  return ChameleonHome() / "configuration";
+}
 
 std::filesystem::path ResolveConfigPath(const std::string& name) {
-  bool is_path = name.find('/') != std::string::npos ||
-                 name.ends_with(".yml") || name.ends_with(".yaml");
+  bool is_path =
+      name.find('/') != std::string::npos || name.ends_with(".yml") || name.ends_with(".yaml");
   if (is_path) return ExpandUser(name);
   return ConfigurationDirectory() / (name + ".yml");
 }
@@ -300,10 +313,20 @@ Result<uint64_t> ParseByteSize(const std::string& text) {
   if (trimmed.empty()) return Status::InvalidArgument("empty size");
   uint64_t multiplier = 1;
   switch (trimmed.back()) {
-    case 'k': case 'K': multiplier = 1024ULL; break;
-    case 'M': case 'm': multiplier = 1024ULL * 1024; break;
-    case 'G': case 'g': multiplier = 1024ULL * 1024 * 1024; break;
-    default: break;
+    case 'k':
+    case 'K':
+      multiplier = 1024ULL;
+      break;
+    case 'M':
+    case 'm':
+      multiplier = 1024ULL * 1024;
+      break;
+    case 'G':
+    case 'g':
+      multiplier = 1024ULL * 1024 * 1024;
+      break;
+    default:
+      break;
   }
   if (multiplier != 1) trimmed.pop_back();
   uint64_t number = 0;
@@ -330,12 +353,13 @@ Result<LoadedConfig> LoadConfigFile(const std::filesystem::path& file, const std
   try {
     document = YAML::Load(stream);
   } catch (const YAML::Exception& error) {
-    return Status::InvalidArgument(fmt::format("{}:{}: YAML syntax error: {}", file.string(),
-                                               error.mark.line + 1, error.msg));
+    return Status::InvalidArgument(
+        fmt::format("{}:{}: YAML syntax error: {}", file.string(), error.mark.line + 1, error.msg));
   }
   if (!document.IsMap()) {
-    return Status::InvalidArgument(file.string() + ": expected a mapping of configuration keys "
-                                                   "(pid_dir, pg_conn, sources, ...)");
+    return Status::InvalidArgument(file.string() +
+                                   ": expected a mapping of configuration keys "
+                                   "(pid_dir, pg_conn, sources, ...)");
   }
   Diagnostics diagnostics(file.string());
   LoadedConfig loaded;

@@ -34,7 +34,9 @@ std::string ScalarText(const YAML::Node& node) {
 }
 
 MapReader::MapReader(YAML::Node node, std::string path, Diagnostics& diagnostics)
-    : node_(std::move(node)), path_(std::move(path)), diagnostics_(diagnostics),
+    : node_(std::move(node)),
+      path_(std::move(path)),
+      diagnostics_(diagnostics),
       mark_(node_.Mark()) {}
 
 std::string MapReader::KeyPath(const std::string& key) const {
@@ -175,7 +177,9 @@ std::optional<MapReader> MapReader::Map(const std::string& key) {
   return MapReader(value, KeyPath(key), diagnostics_);
 }
 
-YAML::Node MapReader::Raw(const std::string& key) { return Lookup(key); }
+YAML::Node MapReader::Raw(const std::string& key) {
+  return Lookup(key);
+}
 
 std::vector<std::string> MapReader::Keys() const {
   std::vector<std::string> keys;

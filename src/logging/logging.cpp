@@ -1,8 +1,8 @@
 // spdlog configuration; see logging.h.
 #include "logging/logging.h"
 
-#include <spdlog/sinks/daily_file_sink.h>
 #include <fmt/chrono.h>
+#include <spdlog/sinks/daily_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -15,11 +15,16 @@ std::filesystem::path g_current_file;
 
 spdlog::level::level_enum ToSpdlog(Level level) {
   switch (level) {
-    case Level::kDebug: return spdlog::level::debug;
-    case Level::kInfo: return spdlog::level::info;
-    case Level::kWarning: return spdlog::level::warn;
-    case Level::kError: return spdlog::level::err;
-    case Level::kCritical: return spdlog::level::critical;
+    case Level::kDebug:
+      return spdlog::level::debug;
+    case Level::kInfo:
+      return spdlog::level::info;
+    case Level::kWarning:
+      return spdlog::level::warn;
+    case Level::kError:
+      return spdlog::level::err;
+    case Level::kCritical:
+      return spdlog::level::critical;
   }
   return spdlog::level::info;
 }
@@ -51,8 +56,8 @@ Status Setup(const Options& options) {
       sink = std::make_shared<spdlog::sinks::daily_file_sink_mt>(
           base.string(), 0, 0, false, static_cast<uint16_t>(options.days_keep));
       std::time_t now = std::time(nullptr);
-      g_current_file = options.directory / fmt::format("{}_{:%Y-%m-%d}.log", options.file_stem,
-                                                       fmt::localtime(now));
+      g_current_file = options.directory /
+                       fmt::format("{}_{:%Y-%m-%d}.log", options.file_stem, fmt::localtime(now));
     }
   } catch (const spdlog::spdlog_ex& error) {
     return Status::IoError("cannot open the log in " + options.directory.string() + ": " +
@@ -67,8 +72,12 @@ Status Setup(const Options& options) {
   return Status::Ok();
 }
 
-std::filesystem::path CurrentFile() { return g_current_file; }
+std::filesystem::path CurrentFile() {
+  return g_current_file;
+}
 
-void Shutdown() { spdlog::shutdown(); }
+void Shutdown() {
+  spdlog::shutdown();
+}
 
 }  // namespace chameleon::logging

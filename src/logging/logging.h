@@ -16,11 +16,11 @@ struct Options {
   // log_dest: stdout, or --debug. Console logs go to stderr, so that what a command prints
   // on stdout (show_status, --json) stays clean for scripts.
   bool to_console = false;
-  Level level = Level::kInfo;        // log_level (--debug forces debug)
-  std::filesystem::path directory;   // log_dir
-  std::string file_stem;             // e.g. "default_mysql_replay" -> default_mysql_replay_<date>.log
-  int days_keep = 10;                // log_days_keep
-  std::string process_name;          // shown in every line, e.g. "replay"
+  Level level = Level::kInfo;       // log_level (--debug forces debug)
+  std::filesystem::path directory;  // log_dir
+  std::string file_stem;     // e.g. "default_mysql_replay" -> default_mysql_replay_<date>.log
+  int days_keep = 10;        // log_days_keep
+  std::string process_name;  // shown in every line, e.g. "replay"
 };
 
 // "<config>_<source>[_<component>]" or "<config>_general", as pg_chameleon names its logs.

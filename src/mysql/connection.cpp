@@ -17,7 +17,9 @@ int Rows::ColumnIndex(const std::string& name) const {
   return -1;
 }
 
-void Connection::Deleter::operator()(st_mysql* connection) const { mysql_close(connection); }
+void Connection::Deleter::operator()(st_mysql* connection) const {
+  mysql_close(connection);
+}
 
 Connection::Connection(st_mysql* connection, std::string description)
     : connection_(connection), description_(std::move(description)) {}
@@ -68,8 +70,8 @@ Status Connection::Error(const std::string& sql) {
       last_errno_ == CR_CONNECTION_ERROR || last_errno_ == CR_CONN_HOST_ERROR) {
     return Status::Unavailable(text);
   }
-  if (last_errno_ == ER_SPECIFIC_ACCESS_DENIED_ERROR || last_errno_ == ER_TABLEACCESS_DENIED_ERROR ||
-      last_errno_ == ER_DBACCESS_DENIED_ERROR) {
+  if (last_errno_ == ER_SPECIFIC_ACCESS_DENIED_ERROR ||
+      last_errno_ == ER_TABLEACCESS_DENIED_ERROR || last_errno_ == ER_DBACCESS_DENIED_ERROR) {
     return Status::PermissionDenied(text);
   }
   return Status::InvalidArgument(text);
@@ -129,7 +131,9 @@ Result<std::optional<std::string>> Connection::Variable(const std::string& name)
   return rows.rows[0][1];
 }
 
-std::string Connection::server_version() const { return mysql_get_server_info(connection_.get()); }
+std::string Connection::server_version() const {
+  return mysql_get_server_info(connection_.get());
+}
 
 bool Connection::is_mariadb() const {
   return ToLower(server_version()).find("mariadb") != std::string::npos;
@@ -148,10 +152,17 @@ std::string QuoteLiteral(const std::string& text) {
   std::string quoted = "'";
   for (char c : text) {
     switch (c) {
-      case '\'': quoted += "\\'"; break;
-      case '\\': quoted += "\\\\"; break;
-      case '\0': quoted += "\\0"; break;
-      default: quoted += c;
+      case '\'':
+        quoted += "\\'";
+        break;
+      case '\\':
+        quoted += "\\\\";
+        break;
+      case '\0':
+        quoted += "\\0";
+        break;
+      default:
+        quoted += c;
     }
   }
   return quoted + "'";

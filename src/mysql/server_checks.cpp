@@ -12,7 +12,8 @@ namespace {
 
 std::string Upper(const std::optional<std::string>& value) {
   std::string text = value.value_or("");
-  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char& c : text)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return text;
 }
 
@@ -25,9 +26,9 @@ Result<ServerCheck> CheckReplicationPrerequisites(Connection& connection) {
   // Aurora MySQL reports log_bin OFF yet streams a binlog (pg_chameleon 2.0.17 skips it too).
   auto aurora = connection.QueryValue("SELECT AURORA_VERSION()");
   if (!aurora.ok() && Upper(log_bin) != "ON") {
-    check.problems.push_back(fmt::format(
-        "MySQL {}: log_bin is {}; start the server with --log-bin (binary logging on)", server,
-        log_bin.value_or("missing")));
+    check.problems.push_back(
+        fmt::format("MySQL {}: log_bin is {}; start the server with --log-bin (binary logging on)",
+                    server, log_bin.value_or("missing")));
   }
   ASSIGN_OR_RETURN(auto format, connection.Variable("binlog_format"));
   if (Upper(format) != "ROW") {
@@ -58,11 +59,13 @@ Result<ServerCheck> CheckReplicationPrerequisites(Connection& connection) {
 
 Result<std::vector<std::string>> MissingSchemas(Connection& connection,
                                                 const std::vector<std::string>& schemas) {
-  ASSIGN_OR_RETURN(Rows rows, connection.Query("SELECT schema_name FROM information_schema.schemata"));
+  ASSIGN_OR_RETURN(Rows rows,
+                   connection.Query("SELECT schema_name FROM information_schema.schemata"));
   std::vector<std::string> missing;
   for (const auto& schema : schemas) {
     bool found = false;
-    for (const auto& row : rows.rows) found = found || (row[0] && *row[0] == schema);
+    for (const auto& row : rows.rows)
+      found = found || (row[0] && *row[0] == schema);
     if (!found) missing.push_back(schema);
   }
   return missing;

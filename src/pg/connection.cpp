@@ -24,14 +24,22 @@ std::string CleanMessage(const char* message) {
 
 }  // namespace
 
-void Rows::Deleter::operator()(pg_result* result) const { PQclear(result); }
+void Rows::Deleter::operator()(pg_result* result) const {
+  PQclear(result);
+}
 
 Rows::Rows(pg_result* result) : result_(result) {}
 
-int Rows::size() const { return result_ ? PQntuples(result_.get()) : 0; }
-int Rows::columns() const { return result_ ? PQnfields(result_.get()) : 0; }
+int Rows::size() const {
+  return result_ ? PQntuples(result_.get()) : 0;
+}
+int Rows::columns() const {
+  return result_ ? PQnfields(result_.get()) : 0;
+}
 
-std::string Rows::ColumnName(int column) const { return PQfname(result_.get(), column); }
+std::string Rows::ColumnName(int column) const {
+  return PQfname(result_.get(), column);
+}
 
 bool Rows::IsNull(int row, int column) const {
   return PQgetisnull(result_.get(), row, column) != 0;
@@ -54,9 +62,13 @@ int64_t Rows::Integer(int row, int column) const {
   return value;
 }
 
-bool Rows::Bool(int row, int column) const { return Text(row, column) == "t"; }
+bool Rows::Bool(int row, int column) const {
+  return Text(row, column) == "t";
+}
 
-void Connection::Deleter::operator()(pg_conn* connection) const { PQfinish(connection); }
+void Connection::Deleter::operator()(pg_conn* connection) const {
+  PQfinish(connection);
+}
 
 Connection::Connection(pg_conn* connection, std::string description)
     : connection_(connection), description_(std::move(description)) {}
@@ -64,11 +76,15 @@ Connection::Connection(pg_conn* connection, std::string description)
 Result<Connection> Connection::Open(const ConnectOptions& options) {
   std::string port = std::to_string(options.port);
   std::string timeout = std::to_string(options.connect_timeout_seconds);
-  std::vector<const char*> keywords = {"host", "port", "user", "dbname", "client_encoding",
-                                       "connect_timeout", "application_name"};
-  std::vector<const char*> values = {options.host.c_str(), port.c_str(), options.user.c_str(),
-                                     options.database.c_str(), options.client_encoding.c_str(),
-                                     timeout.c_str(), options.application_name.c_str()};
+  std::vector<const char*> keywords = {
+      "host", "port", "user", "dbname", "client_encoding", "connect_timeout", "application_name"};
+  std::vector<const char*> values = {options.host.c_str(),
+                                     port.c_str(),
+                                     options.user.c_str(),
+                                     options.database.c_str(),
+                                     options.client_encoding.c_str(),
+                                     timeout.c_str(),
+                                     options.application_name.c_str()};
   if (!options.password.empty()) {
     keywords.push_back("password");
     values.push_back(options.password.reveal().c_str());
@@ -115,9 +131,8 @@ Status Connection::ErrorFrom(pg_result* result, const std::string& sql) {
   }
   std::string statement = sql.substr(0, sql.find('\n'));
   if (statement.size() > 120) statement = statement.substr(0, 117) + "...";
-  return Status::InvalidArgument(
-      fmt::format("PostgreSQL {}: {} [SQLSTATE {}] in: {}", description_, message,
-                  last_sqlstate_, statement));
+  return Status::InvalidArgument(fmt::format("PostgreSQL {}: {} [SQLSTATE {}] in: {}", description_,
+                                             message, last_sqlstate_, statement));
 }
 
 Status Connection::Execute(const std::string& sql) {
@@ -132,10 +147,10 @@ Status Connection::Execute(const std::string& sql) {
 Result<Rows> Connection::Query(const std::string& sql, const Params& params) {
   std::vector<const char*> values;
   values.reserve(params.size());
-  for (const auto& param : params) values.push_back(param ? param->c_str() : nullptr);
-  pg_result* result =
-      PQexecParams(connection_.get(), sql.c_str(), static_cast<int>(params.size()), nullptr,
-                   values.data(), nullptr, nullptr, 0);
+  for (const auto& param : params)
+    values.push_back(param ? param->c_str() : nullptr);
+  pg_result* result = PQexecParams(connection_.get(), sql.c_str(), static_cast<int>(params.size()),
+                                   nullptr, values.data(), nullptr, nullptr, 0);
   ExecStatusType status = result == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(result);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return ErrorFrom(result, sql);
   last_sqlstate_.clear();

@@ -19,13 +19,14 @@ TEST(Migrations, AreNumberedFromOneWithoutGaps) {
 
 TEST(Migrations, FirstCreatesTheSchemaWithPgChameleonsTableNames) {
   const std::string& sql = Migrations().front().sql;
-  for (const char* name : {"CREATE SCHEMA sch_chameleon", "sch_chameleon.t_sources",
-                           "sch_chameleon.t_replica_batch", "sch_chameleon.t_replica_tables",
-                           "sch_chameleon.t_error_log", "sch_chameleon.v_version",
-                           "sch_chameleon.t_last_received", "sch_chameleon.t_last_replayed"}) {
+  for (const char* name :
+       {"CREATE SCHEMA sch_chameleon", "sch_chameleon.t_sources", "sch_chameleon.t_replica_batch",
+        "sch_chameleon.t_replica_tables", "sch_chameleon.t_error_log", "sch_chameleon.v_version",
+        "sch_chameleon.t_last_received", "sch_chameleon.t_last_replayed"}) {
     EXPECT_NE(sql.find(name), std::string::npos) << name;
   }
-  EXPECT_EQ(sql.find("CREATE TABLE sch_chameleon.t_log_replica"), std::string::npos) << "the payload lives in the spool";
+  EXPECT_EQ(sql.find("CREATE TABLE sch_chameleon.t_log_replica"), std::string::npos)
+      << "the payload lives in the spool";
 }
 
 }  // namespace

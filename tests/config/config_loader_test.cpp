@@ -68,9 +68,8 @@ TEST(ConfigLoader, LoadsPgChameleonsExampleUnchanged) {
   ASSERT_NE(mysql, nullptr);
   EXPECT_EQ(mysql->type, SourceType::kMysql);
   EXPECT_EQ(mysql->db_conn.port, 3306);
-  EXPECT_EQ(mysql->schema_mappings,
-            (std::vector<std::pair<std::string, std::string>>{
-                {"delphis_mediterranea", "loxodonta_africana"}}));
+  EXPECT_EQ(mysql->schema_mappings, (std::vector<std::pair<std::string, std::string>>{
+                                        {"delphis_mediterranea", "loxodonta_africana"}}));
   EXPECT_EQ(mysql->limit_tables, std::vector<std::string>{"delphis_mediterranea.foo"});
   EXPECT_EQ(mysql->copy_max_memory_bytes, 300ULL * 1024 * 1024);
   EXPECT_EQ(mysql->copy_mode, CopyMode::kFile);
@@ -87,13 +86,12 @@ TEST(ConfigLoader, LoadsPgChameleonsExampleUnchanged) {
   ASSERT_NE(pgsql, nullptr);
   EXPECT_EQ(pgsql->type, SourceType::kPgsql);
   EXPECT_EQ(pgsql->db_conn.database, "db_replica");
-  EXPECT_EQ(pgsql->schema_mappings,
-            (std::vector<std::pair<std::string, std::string>>{
-                {"loxodonta_africana", "elephas_maximus"}}));
+  EXPECT_EQ(pgsql->schema_mappings, (std::vector<std::pair<std::string, std::string>>{
+                                        {"loxodonta_africana", "elephas_maximus"}}));
   EXPECT_EQ(pgsql->sleep_loop_seconds, 5);
   EXPECT_THAT(loaded->warnings,
               ::testing::Contains(HasSubstr("sources.pgsql.db_conn.schema_mappings: source key "
-                                          "indented under db_conn")));
+                                            "indented under db_conn")));
 }
 
 TEST(ConfigLoader, LoadsPgChameleonsTestFileWithDefaultsForMissingKeys) {
@@ -212,7 +210,8 @@ TEST(ConfigLoader, TwoOriginsIntoOneDestinationIsRefused) {
 TEST(ConfigLoader, ErrorsNeverContainPasswords) {
   auto loaded = LoadText(std::string(kMinimal) + "    my_server_id: -1\n");
   ASSERT_FALSE(loaded.ok());
-  EXPECT_THAT(loaded.status().message(), AllOf(Not(HasSubstr("s3cret")), HasSubstr("my_server_id")));
+  EXPECT_THAT(loaded.status().message(),
+              AllOf(Not(HasSubstr("s3cret")), HasSubstr("my_server_id")));
 }
 
 TEST(ResolveConfigPath, NameOrPath) {

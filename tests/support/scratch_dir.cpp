@@ -20,7 +20,8 @@ ScratchDir::~ScratchDir() {
   std::filesystem::remove_all(path_, ignored);
 }
 
-std::filesystem::path ScratchDir::Write(const std::string& name, const std::string& contents) const {
+std::filesystem::path ScratchDir::Write(const std::string& name,
+                                        const std::string& contents) const {
   std::filesystem::path file = path_ / name;
   std::filesystem::create_directories(file.parent_path());
   std::ofstream stream(file, std::ios::binary | std::ios::trunc);

@@ -1,0 +1,147 @@
+// create_replica_schema, drop_replica_schema and upgrade_replica_schema against the real
+// PostgreSQL of tools/testenv.sh.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "catalogue/catalogue.h"
+#include "catalogue/migrations.h"
+#include "support/replica_sandbox.h"
+
+namespace chameleon {
+namespace {
+
+using test_support::ReplicaSandbox;
+using ::testing::HasSubstr;
+
+std::string Value(pg::Connection& connection, const std::string& sql) {
+  auto value = connection.QueryValue(sql);
+  EXPECT_TRUE(value.ok()) << value.status().message();
+  return value.ok() ? value->value_or("<null>") : "<error>";
+}
+
+TEST(CreateReplicaSchema, CreatesTheCatalogueAtTheLatestVersionOnce) {
+  ReplicaSandbox sandbox;
+  auto first = sandbox.Run({"create_replica_schema"});
+  EXPECT_EQ(first.exit_code, 0) << first.all();
+  EXPECT_THAT(first.out, HasSubstr("created the replica catalogue sch_chameleon"));
+  auto target = sandbox.Target();
+  EXPECT_EQ(Value(target, "SELECT t_version FROM sch_chameleon.v_version"),
+            std::to_string(catalogue::LatestVersion()));
+  for (const char* table : {"t_sources", "t_last_received", "t_last_replayed", "t_replica_batch",
+                            "t_replica_tables", "t_error_log", "t_discarded_rows"}) {
+    EXPECT_EQ(
+        Value(target, std::string("SELECT to_regclass('sch_chameleon.") + table + "') IS NOT NULL"),
+        "t")
+        << table;
+  }
+  EXPECT_EQ(Value(target,
+                  "SELECT data_type FROM information_schema.columns WHERE table_schema = "
+                  "'sch_chameleon' AND table_name = 't_replica_batch' AND column_name = "
+                  "'i_binlog_position'"),
+            "bigint");
+
+  auto second = sandbox.Run({"create_replica_schema"});
+  EXPECT_EQ(second.exit_code, 0) << second.all();
+  EXPECT_THAT(second.out, HasSubstr("already exists"));
+}
+
+TEST(DropReplicaSchema, DropsTheCatalogueAndKeepsReplicatedSchemas) {
+  ReplicaSandbox sandbox;
+  ASSERT_EQ(sandbox.Run({"create_replica_schema"}).exit_code, 0);
+  auto target = sandbox.Target();
+  ASSERT_TRUE(target.Execute("CREATE SCHEMA replicated; CREATE TABLE replicated.t (id int)").ok());
+  auto dropped = sandbox.Run({"drop_replica_schema"});
+  EXPECT_EQ(dropped.exit_code, 0) << dropped.all();
+  EXPECT_EQ(Value(target, "SELECT to_regnamespace('sch_chameleon') IS NULL"), "t");
+  EXPECT_EQ(Value(target, "SELECT to_regclass('replicated.t') IS NOT NULL"), "t");
+  auto again = sandbox.Run({"drop_replica_schema"});
+  EXPECT_EQ(again.exit_code, 0) << again.all();
+  EXPECT_THAT(again.out, HasSubstr("nothing to drop"));
+}
+
+TEST(UpgradeReplicaSchema, UpgradesAnOlderCatalogueKeepingItsData) {
+  ReplicaSandbox sandbox;
+  {
+    auto target = sandbox.Target();
+    catalogue::Catalogue catalogue(target);
+    ASSERT_TRUE(catalogue.CreateAtVersion(1).ok());
+    ASSERT_TRUE(target
+                    .Execute("INSERT INTO sch_chameleon.t_sources (t_source, jsb_schema_mappings, "
+                             "enm_source_type, enm_status) VALUES ('old', '{\"a\": \"b\"}', "
+                             "'mysql', 'stopped')")
+                    .ok());
+  }
+  // Commands other than upgrade and enable_replica refuse an old catalogue, saying what to do.
+  auto refused = sandbox.Run({"show_status"});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_THAT(refused.err, HasSubstr("replica catalogue version mismatch: expected " +
+                                     std::to_string(catalogue::LatestVersion()) + ", found 1"));
+  EXPECT_THAT(refused.err, HasSubstr("upgrade_replica_schema"));
+
+  auto upgraded = sandbox.Run({"upgrade_replica_schema"});
+  EXPECT_EQ(upgraded.exit_code, 0) << upgraded.all();
+  EXPECT_THAT(upgraded.out,
+              HasSubstr("from version 1 to " + std::to_string(catalogue::LatestVersion())));
+  auto target = sandbox.Target();
+  EXPECT_EQ(Value(target, "SELECT t_version FROM sch_chameleon.v_version"),
+            std::to_string(catalogue::LatestVersion()));
+  EXPECT_EQ(Value(target,
+                  "SELECT jsb_schema_mappings->>'a' || ':' || enm_status FROM "
+                  "sch_chameleon.t_sources WHERE t_source = 'old'"),
+            "b:stopped");
+  EXPECT_EQ(Value(target, "SELECT count(*) FROM sch_chameleon.t_catalogue_version"),
+            std::to_string(catalogue::LatestVersion()));
+
+  auto status = sandbox.Run({"show_status"});
+  EXPECT_EQ(status.exit_code, 0) << status.all();
+  auto current = sandbox.Run({"upgrade_replica_schema"});
+  EXPECT_EQ(current.exit_code, 0);
+  EXPECT_THAT(current.out, HasSubstr("already up to date"));
+}
+
+TEST(UpgradeReplicaSchema, IsRefusedWhileAReplicaRuns) {
+  ReplicaSandbox sandbox;
+  {
+    auto target = sandbox.Target();
+    catalogue::Catalogue catalogue(target);
+    ASSERT_TRUE(catalogue.CreateAtVersion(1).ok());
+    ASSERT_TRUE(target
+                    .Execute("INSERT INTO sch_chameleon.t_sources (t_source, jsb_schema_mappings, "
+                             "enm_source_type, enm_status) VALUES ('busy', '{}', 'mysql', "
+                             "'running')")
+                    .ok());
+  }
+  auto refused = sandbox.Run({"upgrade_replica_schema"});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_THAT(refused.err, HasSubstr("cannot upgrade the catalogue while replicas run: busy "
+                                     "(running)"));
+  auto target = sandbox.Target();
+  EXPECT_EQ(Value(target, "SELECT t_version FROM sch_chameleon.v_version"), "1");
+}
+
+TEST(Catalogue, RefusesPgChameleonsOwnCatalogue) {
+  ReplicaSandbox sandbox;
+  auto target = sandbox.Target();
+  ASSERT_TRUE(target
+                  .Execute("CREATE SCHEMA sch_chameleon; CREATE VIEW sch_chameleon.v_version AS "
+                           "SELECT '2.0.10'::text AS t_version")
+                  .ok());
+  for (const char* command : {"create_replica_schema", "upgrade_replica_schema", "show_status"}) {
+    auto result = sandbox.Run({command});
+    EXPECT_EQ(result.exit_code, 1) << command;
+    EXPECT_THAT(result.err, HasSubstr("not created by chameleon (catalogue version 2.0.10)"))
+        << command;
+  }
+  EXPECT_EQ(sandbox.Run({"drop_replica_schema"}).exit_code, 0);
+  EXPECT_EQ(sandbox.Run({"create_replica_schema"}).exit_code, 0);
+}
+
+TEST(Catalogue, MissingCatalogueSaysToCreateIt) {
+  ReplicaSandbox sandbox;
+  auto result = sandbox.Run({"show_status"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_THAT(result.err, HasSubstr("create it with `chameleon create_replica_schema"));
+}
+
+}  // namespace
+}  // namespace chameleon

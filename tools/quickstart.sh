@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# The quickstart a new user can watch: install dependencies, build chameleon, start a
+# MariaDB and a PostgreSQL sandbox with a demo database, write a configuration, and run the
+# chameleon commands that exist, ending with show_status.
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo"
+
+# The quickstart's own sandboxes, beside (not inside) the test servers.
+export CHAMELEON_TESTENV_DIR=${CHAMELEON_TESTENV_DIR:-$repo/.quickstart}
+export CHAMELEON_MYSQL_PORT=${CHAMELEON_MYSQL_PORT:-33071}
+export CHAMELEON_PG_PORT=${CHAMELEON_PG_PORT:-54331}
+config_name=quickstart
+binary=$repo/build/release/src/cli/chameleon
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+run() { printf '$ %s\n' "$*"; "$@"; }
+
+step "Installing dependencies (Debian packages)"
+tools/install-deps.sh
+
+step "Building chameleon (Release)"
+cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build/release -j "$(nproc)" --target chameleon
+
+step "Starting the MariaDB and PostgreSQL sandboxes in $CHAMELEON_TESTENV_DIR"
+tools/testenv.sh start
+eval "$(tools/testenv.sh env)"
+
+step "Loading the demo database 'demo' into MariaDB"
+tools/testenv.sh mysql < tools/demo/demo_schema.sql
+tools/testenv.sh mysql -e "SELECT table_name, table_rows FROM information_schema.tables WHERE table_schema = 'demo'"
+
+step "Writing the configuration ~/.pg_chameleon/configuration/$config_name.yml"
+run "$binary" set_configuration_files >/dev/null
+config_file=$HOME/.pg_chameleon/configuration/$config_name.yml
+cat > "$config_file" <<YAML
+---
+# Written by tools/quickstart.sh for the local sandboxes.
+pid_dir: '~/.pg_chameleon/pid/'
+log_dir: '~/.pg_chameleon/logs/'
+log_dest: file
+log_level: info
+log_days_keep: 10
+rollbar_key: ''
+rollbar_env: ''
+type_override:
+  "tinyint(1)":
+    override_to: boolean
+    override_tables:
+      - "*"
+pg_conn:
+  host: "$CHAMELEON_PG_HOST"
+  port: "$CHAMELEON_PG_PORT"
+  user: "$CHAMELEON_PG_USER"
+  password: "$CHAMELEON_PG_PASSWORD"
+  database: "$CHAMELEON_PG_DATABASE"
+  charset: "utf8"
+sources:
+  demo:
+    db_conn:
+      host: "$CHAMELEON_MYSQL_HOST"
+      port: "$CHAMELEON_MYSQL_PORT"
+      user: "$CHAMELEON_MYSQL_USER"
+      password: "$CHAMELEON_MYSQL_PASSWORD"
+      charset: 'utf8mb4'
+      connect_timeout: 10
+    schema_mappings:
+      demo: demo
+    my_server_id: 100
+    replica_batch_size: 10000
+    replay_max_rows: 10000
+    sleep_loop: 1
+    on_error_replay: continue
+    on_error_read: continue
+    type: mysql
+YAML
+chmod 600 "$config_file"
+run "$binary" show_config --config "$config_name"
+
+step "Creating the replica catalogue and registering the source"
+run "$binary" create_replica_schema --config "$config_name"
+run "$binary" add_source --config "$config_name" --source demo
+
+for command in init_replica start_replica; do
+  step "chameleon $command"
+  if ! run "$binary" "$command" --config "$config_name" --source demo; then
+    echo "($command is not built yet: see the README for the commands that work today)"
+  fi
+done
+
+step "Replica status"
+run "$binary" show_status --config "$config_name" --source demo
+
+cat <<DONE
+
+The sandboxes keep running. Try:
+  $binary show_status --config $config_name
+  CHAMELEON_TESTENV_DIR=$CHAMELEON_TESTENV_DIR tools/testenv.sh mysql demo
+  CHAMELEON_TESTENV_DIR=$CHAMELEON_TESTENV_DIR tools/testenv.sh psql $CHAMELEON_PG_DATABASE
+Stop them with:
+  CHAMELEON_TESTENV_DIR=$CHAMELEON_TESTENV_DIR CHAMELEON_MYSQL_PORT=$CHAMELEON_MYSQL_PORT CHAMELEON_PG_PORT=$CHAMELEON_PG_PORT tools/testenv.sh stop
+DONE
