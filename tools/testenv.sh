@@ -103,6 +103,7 @@ as_user() {
 }
 
 # Serialises start/stop/destroy on one sandbox dir (two concurrent "start" would race on initdb).
+# Servers are started with fd 9 closed, otherwise they would hold the lock for their lifetime.
 take_lock() {
   exec 9>>"$DIR/.lock"
   flock -w 180 9 || die "timed out waiting for the lock on $DIR"
@@ -127,8 +128,6 @@ prepare_dir() {
 # ----------------------------------------------------------------------------------------------
 # MariaDB
 # ----------------------------------------------------------------------------------------------
-my_user() { if is_root; then echo mysql; else id -un; fi; }
-
 # Admin client via the socket. root@localhost has no password until the first-start setup ran.
 my_client() {
   local pw=()
@@ -143,7 +142,7 @@ my_init() {
   mkdir -p "$MY_DIR"
   if is_root; then
     chown mysql:mysql "$MY_DIR"
-    chmod 750 "$MY_DIR"
+    chmod 755 "$MY_DIR" # socket dir: clients of any user connect here; the datadir itself is 0700
     runuser -u mysql -- test -w "$MY_DIR" ||
       die "user mysql cannot write $MY_DIR: every parent dir of $DIR must be world-traversable (o+x)"
   fi
@@ -162,6 +161,7 @@ my_start() {
   local pid
   if pid="$(pid_alive "$MY_PIDFILE" mariadbd)"; then
     msg "mariadb already running (pid $pid, port $(cat "$MY_PORTFILE" 2>/dev/null || echo "$MYSQL_PORT"))"
+    my_setup # no-op unless an earlier start failed half-way
     return 0
   fi
   rm -f -- "$MY_PIDFILE" "$MY_SOCKET" "$MY_SOCKET.lock"
@@ -183,8 +183,9 @@ my_start() {
     --innodb-buffer-pool-size=256M --max-connections=200
   )
   msg "starting mariadb on 127.0.0.1:$MYSQL_PORT"
-  # Own session, so the server survives the caller's process group being signalled.
-  (cd / && exec setsid nohup mariadbd "${args[@]}" >>"$MY_OUTLOG" 2>&1 </dev/null) &
+  # Own session, so the server survives the caller's process group being signalled; fd 9 (the
+  # sandbox lock) is closed so the long-lived server does not hold it.
+  (cd / && exec setsid nohup mariadbd "${args[@]}" >>"$MY_OUTLOG" 2>&1 </dev/null 9>&-) &
   local launched=$!
 
   local deadline=$((SECONDS + START_TIMEOUT))
@@ -208,31 +209,33 @@ my_start() {
 
 # One-time accounts and grants. Idempotent SQL, so a setup interrupted half-way can simply rerun.
 #
-# usr_replica grants, checked on 10.11 (see tools/testenv.sh history / quickstart docs):
-#   RELOAD              FLUSH TABLES WITH READ LOCK for the consistent snapshot of init_replica.
-#   REPLICATION CLIENT  since 10.5 an alias of BINLOG MONITOR (SHOW GRANTS prints that name):
-#                       SHOW MASTER STATUS, SHOW BINARY LOGS and SHOW BINLOG EVENTS need it.
-#   REPLICATION SLAVE   COM_BINLOG_DUMP, i.e. streaming the binlog (by file/pos or GTID).
-#   Not needed: REPLICATION SLAVE ADMIN (START/STOP SLAVE, CHANGE MASTER: managing a replica),
-#   SLAVE MONITOR (SHOW SLAVE STATUS), SUPER.
-#   ALL on `chameleon\_%`.* (test databases) and `demo`.* (quickstart) for reading the data,
-#   LOCK TABLES and the DDL/DML the tests run as that user.
+# usr_replica gets what pg_chameleon documents, RELOAD, REPLICATION CLIENT, REPLICATION SLAVE, which
+# is also the minimum on MariaDB 10.11 (each checked there with an account lacking it):
+#   RELOAD              FLUSH TABLES WITH READ LOCK, for init_replica's consistent snapshot.
+#   REPLICATION CLIENT  since 10.5 an alias of BINLOG MONITOR (SHOW GRANTS prints that name), which
+#                       SHOW MASTER STATUS, SHOW BINARY LOGS and SHOW BINLOG EVENTS require.
+#   REPLICATION SLAVE   COM_BINLOG_DUMP: streaming the binlog, by file/position or by GTID.
+# Not needed: REPLICATION SLAVE ADMIN (START/STOP SLAVE, CHANGE MASTER: managing a replica),
+# SLAVE MONITOR (SHOW SLAVE STATUS), SUPER; @@gtid_binlog_pos and BINLOG_GTID_POS() need nothing.
+# ALL on `chameleon\_%`.* (test databases) and `demo`.* (quickstart): reading the data, LOCK
+# TABLES, and the DDL/DML tests run as that user.
 my_setup() {
   [ -e "$MY_SETUP_DONE" ] && return 0
   msg "creating MariaDB accounts (root, usr_replica)"
   my_client --batch <<'SQL'
--- mariadb-install-db --auth-root-authentication-method=normal also creates anonymous accounts,
--- which would shadow usr_replica@localhost-style logins; remove every one of them.
-SET @drop = (SELECT GROUP_CONCAT(CONCAT("''@'", REPLACE(host, "'", "''"), "'")) FROM mysql.user WHERE user = '');
+-- mariadb-install-db also creates root@<hostname> and root@'::1' without a password (unreachable
+-- here: skip-name-resolve, IPv4 loopback only) and, on some versions, anonymous accounts. Drop
+-- them: the only admin accounts are root@localhost (socket) and root@127.0.0.1 (TCP).
+SET @drop = (SELECT GROUP_CONCAT(CONCAT(QUOTE(user), '@', QUOTE(host))) FROM mysql.user
+              WHERE user = '' OR (user = 'root' AND host NOT IN ('localhost', '127.0.0.1')));
 SET @drop = IF(@drop IS NULL, 'DO 0', CONCAT('DROP USER ', @drop));
-PREPARE drop_anonymous FROM @drop;
-EXECUTE drop_anonymous;
-DEALLOCATE PREPARE drop_anonymous;
+PREPARE drop_extra FROM @drop;
+EXECUTE drop_extra;
+DEALLOCATE PREPARE drop_extra;
 
 CREATE USER IF NOT EXISTS 'root'@'127.0.0.1';
 ALTER USER 'root'@'127.0.0.1' IDENTIFIED BY 'root_password';
 GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;
-GRANT PROXY ON ''@'%' TO 'root'@'127.0.0.1' WITH GRANT OPTION;
 
 CREATE USER IF NOT EXISTS 'usr_replica'@'%';
 ALTER USER 'usr_replica'@'%' IDENTIFIED BY 'replica_password';
@@ -333,6 +336,7 @@ pg_start() {
   local pid
   if pid="$(pg_pid)"; then
     msg "postgresql already running (pid $pid, port $(sed -n 4p "$PG_DATA/postmaster.pid"))"
+    pg_setup # no-op unless an earlier start failed half-way
     return 0
   fi
   if [ -e "$PG_DATA/postmaster.pid" ]; then
@@ -352,7 +356,7 @@ pg_start() {
     echo "fsync = on"
   } | as_user "$(pg_user)" tee "$PG_DATA/testenv.conf" >/dev/null
   msg "starting postgresql on 127.0.0.1:$PG_PORT"
-  if ! as_user "$(pg_user)" "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t "$START_TIMEOUT" start >/dev/null; then
+  if ! as_user "$(pg_user)" "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t "$START_TIMEOUT" start >/dev/null 9>&-; then
     msg "postgresql did not start; last lines of $PG_LOG:" >&2
     tail -n 20 "$PG_LOG" >&2 2>/dev/null || true
     exit 1
@@ -389,6 +393,10 @@ pg_stop() {
   msg "stopping postgresql (pid $pid)"
   as_user "$(pg_user)" "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w -t "$STOP_TIMEOUT" stop >/dev/null ||
     die "pg_ctl stop failed; see $PG_LOG"
+  # pg_ctl returns once postmaster.pid is gone, a moment before the process exits; wait for it so
+  # that destroy or an immediate restart never races the old postmaster.
+  local deadline=$((SECONDS + 10))
+  while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.1; done
   msg "postgresql stopped"
 }
 
@@ -439,27 +447,26 @@ cmd_status() {
 }
 
 cmd_env() {
-  local name value
-  while read -r name value; do
-    printf 'export %s=%s\n' "$name" "$(shell_quote "$value")"
-  done <<EOF
-CHAMELEON_TESTENV_DIR $DIR
-CHAMELEON_MYSQL_HOST 127.0.0.1
-CHAMELEON_MYSQL_PORT $MYSQL_PORT
-CHAMELEON_MYSQL_USER $MYSQL_USER
-CHAMELEON_MYSQL_PASSWORD $MYSQL_PASSWORD
-CHAMELEON_MYSQL_ADMIN_USER $MYSQL_ADMIN_USER
-CHAMELEON_MYSQL_ADMIN_PASSWORD $MYSQL_ADMIN_PASSWORD
-CHAMELEON_MYSQL_SOCKET $MY_SOCKET
-CHAMELEON_PG_HOST 127.0.0.1
-CHAMELEON_PG_PORT $PG_PORT
-CHAMELEON_PG_USER $PG_USER
-CHAMELEON_PG_PASSWORD $PG_PASSWORD
-CHAMELEON_PG_DATABASE $PG_DATABASE
-CHAMELEON_PG_ADMIN_USER $PG_ADMIN_USER
-CHAMELEON_PG_ADMIN_PASSWORD $PG_ADMIN_PASSWORD
-CHAMELEON_PG_SOCKET_DIR $PG_SOCKET_DIR
-EOF
+  local pair
+  for pair in \
+    "CHAMELEON_TESTENV_DIR=$DIR" \
+    "CHAMELEON_MYSQL_HOST=127.0.0.1" \
+    "CHAMELEON_MYSQL_PORT=$MYSQL_PORT" \
+    "CHAMELEON_MYSQL_USER=$MYSQL_USER" \
+    "CHAMELEON_MYSQL_PASSWORD=$MYSQL_PASSWORD" \
+    "CHAMELEON_MYSQL_ADMIN_USER=$MYSQL_ADMIN_USER" \
+    "CHAMELEON_MYSQL_ADMIN_PASSWORD=$MYSQL_ADMIN_PASSWORD" \
+    "CHAMELEON_MYSQL_SOCKET=$MY_SOCKET" \
+    "CHAMELEON_PG_HOST=127.0.0.1" \
+    "CHAMELEON_PG_PORT=$PG_PORT" \
+    "CHAMELEON_PG_USER=$PG_USER" \
+    "CHAMELEON_PG_PASSWORD=$PG_PASSWORD" \
+    "CHAMELEON_PG_DATABASE=$PG_DATABASE" \
+    "CHAMELEON_PG_ADMIN_USER=$PG_ADMIN_USER" \
+    "CHAMELEON_PG_ADMIN_PASSWORD=$PG_ADMIN_PASSWORD" \
+    "CHAMELEON_PG_SOCKET_DIR=$PG_SOCKET_DIR"; do
+    printf 'export %s=%s\n' "${pair%%=*}" "$(shell_quote "${pair#*=}")"
+  done
 }
 
 cmd_destroy() {
@@ -468,7 +475,7 @@ cmd_destroy() {
     return 0
   }
   [ -e "$DIR_MARKER" ] || die "$DIR has no $DIR_MARKER; refusing to delete it"
-  case "$DIR" in / | "$HOME" | "$repo_dir") die "refusing to delete $DIR" ;; esac
+  case "$DIR" in / | "${HOME:-/}" | "$repo_dir") die "refusing to delete $DIR" ;; esac
   cmd_stop || die "could not stop the servers; $DIR left in place"
   rm -rf -- "$DIR"
   msg "removed $DIR"

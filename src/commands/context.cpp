@@ -52,11 +52,13 @@ void Context::OpenLog(const std::string& component) {
   log.file_stem = logging::FileStem(config_->name, source, component);
   log.days_keep = config_->log_days_keep;
   log.process_name = options_.command;
+  log_on_console_ = log.to_console;
   Status status = logging::Setup(log);
   if (!status.ok()) {
     // The command can still do its work; its messages reach the console instead.
     err_ << "warning: " << status.message() << "; logging to the console\n";
     log.to_console = true;
+    log_on_console_ = true;
     (void)logging::Setup(log);
   }
   spdlog::debug("chameleon {} --config {}{}", options_.command, options_.config,
@@ -105,7 +107,7 @@ Result<pg::Connection> Context::ConnectPgsqlSource(const config::Source& source)
 
 int Context::Fail(const std::string& message) {
   for (const auto& line : Split(message, '\n')) {
-    err_ << "chameleon " << options_.command << ": " << line << "\n";
+    if (!log_on_console_) err_ << "chameleon " << options_.command << ": " << line << "\n";
     spdlog::error("{}", line);
   }
   return kExitFailed;
@@ -116,7 +118,7 @@ int Context::Fail(const Status& status) {
 }
 
 void Context::Warn(const std::string& message) {
-  err_ << "warning: " << message << "\n";
+  if (!log_on_console_) err_ << "warning: " << message << "\n";
   spdlog::warn("{}", message);
 }
 

@@ -74,6 +74,7 @@ class Context {
   std::ostream& err_;
   std::istream& in_;
   std::optional<config::Config> config_;
+  bool log_on_console_ = false;  // the log already goes to stderr: do not print twice
 };
 
 }  // namespace chameleon::commands

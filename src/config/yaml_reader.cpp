@@ -46,11 +46,21 @@ std::string MapReader::KeyPath(const std::string& key) const {
 YAML::Node MapReader::Lookup(const std::string& key) {
   known_.insert(key);
   if (!node_.IsMap()) return YAML::Node(YAML::NodeType::Null);
-  // Keys are matched exactly, as pg_chameleon (a Python dict) does.
+  // Keys are matched exactly, and a key written twice takes its last value, as PyYAML
+  // gives pg_chameleon; we also say so, since it is rarely meant.
+  YAML::Node found(YAML::NodeType::Undefined);
+  int occurrences = 0;
   for (auto entry : node_) {
-    if (entry.first.IsScalar() && entry.first.Scalar() == key) return entry.second;
+    if (entry.first.IsScalar() && entry.first.Scalar() == key) {
+      found = entry.second;
+      ++occurrences;
+    }
   }
-  return YAML::Node(YAML::NodeType::Undefined);
+  if (occurrences > 1 && warned_duplicates_.insert(key).second) {
+    diagnostics_.Warning(found.Mark(), KeyPath(key),
+                         "key written more than once; the last value (this line) is used");
+  }
+  return found;
 }
 
 bool MapReader::Has(const std::string& key) {

@@ -79,6 +79,7 @@ class MapReader {
   Diagnostics& diagnostics_;
   YAML::Mark mark_;
   std::set<std::string> known_;
+  std::set<std::string> warned_duplicates_;
 };
 
 // Text of a scalar node as written in the file (for messages).

@@ -138,6 +138,15 @@ TEST(ConfigLoader, UnknownKeyIsAWarningNamingTheClosestKey) {
   EXPECT_EQ(loaded->config.sources[0].replica_batch_size, 10000);
 }
 
+TEST(ConfigLoader, ADuplicatedKeyTakesTheLastValueWithAWarning) {
+  auto loaded = LoadText(std::string(kMinimal) + "    sleep_loop: 3\n    sleep_loop: 7\n");
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  EXPECT_EQ(loaded->config.sources[0].sleep_loop_seconds, 7);
+  EXPECT_THAT(loaded->warnings, ::testing::ElementsAre(HasSubstr(
+                                    "test.yml:18: sources.mysql.sleep_loop: key written more "
+                                    "than once; the last value (this line) is used")));
+}
+
 TEST(ConfigLoader, WrongTypeNamesFileLineKeyAndExpectation) {
   auto loaded = LoadText(std::string(kMinimal) + "    replica_batch_size: lots\n");
   ASSERT_FALSE(loaded.ok());

@@ -25,6 +25,13 @@ std::string Replace(std::string text, const std::string& from, const std::string
   return text;
 }
 
+// Replace() within the mysql source only (pg_conn may hold the same values).
+std::string ReplaceInMysqlSource(const std::string& yaml, const std::string& from,
+                                 const std::string& to) {
+  size_t source = yaml.find("  mysql:");
+  return yaml.substr(0, source) + Replace(yaml.substr(source), from, to);
+}
+
 TEST(CliErrors, UnknownCommandSuggestsTheClosest) {
   ReplicaSandbox sandbox;
   auto result = sandbox.Run({"show_statuss"});
@@ -148,8 +155,8 @@ TEST(CliErrors, WrongMysqlPasswordIsNamedButNeverShown) {
   ASSERT_EQ(sandbox.Run({"create_replica_schema"}).exit_code, 0);
   const std::string wrong = "Wr0ng-my-Passw0rd";
   const auto& mysql = test_support::TestServers::Get().mysql;
-  sandbox.WriteConfig(Replace(sandbox.ConfigYaml(), "password: \"" + mysql.password + "\"",
-                              "password: \"" + wrong + "\""));
+  sandbox.WriteConfig(ReplaceInMysqlSource(
+      sandbox.ConfigYaml(), "password: \"" + mysql.password + "\"", "password: \"" + wrong + "\""));
   auto result = sandbox.Run({"add_source", "--source", "mysql", "--debug"});
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_THAT(result.err, HasSubstr("Access denied"));
@@ -163,8 +170,8 @@ TEST(CliErrors, UnreachableMysqlIsOneLine) {
   ReplicaSandbox sandbox;
   ASSERT_EQ(sandbox.Run({"create_replica_schema"}).exit_code, 0);
   const auto& mysql = test_support::TestServers::Get().mysql;
-  sandbox.WriteConfig(
-      Replace(sandbox.ConfigYaml(), "port: \"" + std::to_string(mysql.port) + "\"", "port: \"1\""));
+  sandbox.WriteConfig(ReplaceInMysqlSource(
+      sandbox.ConfigYaml(), "port: \"" + std::to_string(mysql.port) + "\"", "port: \"1\""));
   auto result = sandbox.Run({"add_source", "--source", "mysql"});
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_THAT(result.err, HasSubstr("cannot connect to MySQL"));
