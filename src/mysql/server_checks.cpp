@@ -19,42 +19,47 @@ std::string Upper(const std::optional<std::string>& value) {
 
 }  // namespace
 
-Result<ServerCheck> CheckReplicationPrerequisites(Connection& connection) {
+ServerCheck EvaluatePrerequisites(const ServerVariables& variables, const std::string& server) {
   ServerCheck check;
-  const std::string& server = connection.description();
-  ASSIGN_OR_RETURN(auto log_bin, connection.Variable("log_bin"));
   // Aurora MySQL reports log_bin OFF yet streams a binlog (pg_chameleon 2.0.17 skips it too).
-  auto aurora = connection.QueryValue("SELECT AURORA_VERSION()");
-  if (!aurora.ok() && Upper(log_bin) != "ON") {
+  if (!variables.is_aurora && Upper(variables.log_bin) != "ON") {
     check.problems.push_back(
         fmt::format("MySQL {}: log_bin is {}; start the server with --log-bin (binary logging on)",
-                    server, log_bin.value_or("missing")));
+                    server, variables.log_bin.value_or("missing")));
   }
-  ASSIGN_OR_RETURN(auto format, connection.Variable("binlog_format"));
-  if (Upper(format) != "ROW") {
+  if (Upper(variables.binlog_format) != "ROW") {
     check.problems.push_back(fmt::format(
         "MySQL {}: binlog_format is {}; set binlog_format=ROW (SET GLOBAL binlog_format='ROW' "
         "and in the server configuration)",
-        server, format.value_or("missing")));
+        server, variables.binlog_format.value_or("missing")));
   }
   // MySQL 5.5 has no binlog_row_image: its row images are always full.
-  ASSIGN_OR_RETURN(auto row_image, connection.Variable("binlog_row_image"));
-  if (row_image && Upper(row_image) != "FULL") {
+  if (variables.binlog_row_image && Upper(variables.binlog_row_image) != "FULL") {
     check.problems.push_back(fmt::format(
         "MySQL {}: binlog_row_image is {}; set binlog_row_image=FULL so that updates and "
         "deletes carry every column",
-        server, *row_image));
+        server, *variables.binlog_row_image));
   }
   // MySQL 8.0.14+ and MariaDB 10.5+ can put column names in the binlog; without them the
   // reader must track table shapes from DDL alone.
-  ASSIGN_OR_RETURN(auto row_metadata, connection.Variable("binlog_row_metadata"));
-  if (row_metadata && Upper(row_metadata) != "FULL") {
+  if (variables.binlog_row_metadata && Upper(variables.binlog_row_metadata) != "FULL") {
     check.warnings.push_back(fmt::format(
         "MySQL {}: binlog_row_metadata is {}; FULL is recommended (column names and types in "
         "every table map event)",
-        server, *row_metadata));
+        server, *variables.binlog_row_metadata));
   }
   return check;
+}
+
+Result<ServerCheck> CheckReplicationPrerequisites(Connection& connection) {
+  ServerVariables variables;
+  ASSIGN_OR_RETURN(variables.log_bin, connection.Variable("log_bin"));
+  ASSIGN_OR_RETURN(variables.binlog_format, connection.Variable("binlog_format"));
+  ASSIGN_OR_RETURN(variables.binlog_row_image, connection.Variable("binlog_row_image"));
+  ASSIGN_OR_RETURN(variables.binlog_row_metadata, connection.Variable("binlog_row_metadata"));
+  // Only Aurora has AURORA_VERSION(); elsewhere the call fails, which is the answer.
+  variables.is_aurora = connection.QueryValue("SELECT AURORA_VERSION()").ok();
+  return EvaluatePrerequisites(variables, connection.description());
 }
 
 Result<std::vector<std::string>> MissingSchemas(Connection& connection,

@@ -2,6 +2,7 @@
 // binlog_row_image=FULL, ...), checked by add_source, init_replica and the reader.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,7 +16,19 @@ struct ServerCheck {
   std::vector<std::string> warnings;  // works, but not as well
 };
 
-// Reads the server variables and reports every unmet prerequisite at once.
+// The variables the check reads; nullopt when the server does not have the variable.
+struct ServerVariables {
+  std::optional<std::string> log_bin;
+  std::optional<std::string> binlog_format;
+  std::optional<std::string> binlog_row_image;     // absent on MySQL 5.5
+  std::optional<std::string> binlog_row_metadata;  // absent before MySQL 8.0.14 / MariaDB 10.5
+  bool is_aurora = false;                          // AURORA_VERSION() works
+};
+
+// Every unmet prerequisite at once; `server` names the server in the messages. Pure.
+ServerCheck EvaluatePrerequisites(const ServerVariables& variables, const std::string& server);
+
+// Reads the server variables and evaluates them.
 Result<ServerCheck> CheckReplicationPrerequisites(Connection& connection);
 
 // The origin schemas of `schemas` that do not exist on the server.
