@@ -4,6 +4,7 @@
 #include "catalogue/catalogue.h"
 #include "catalogue/migrations.h"
 #include "catalogue/sources.h"
+#include "catalogue/status_report.h"
 #include "commands/handlers.h"
 
 namespace chameleon::commands {
@@ -41,16 +42,18 @@ int DropReplicaSchema(Context& context) {
                 "; nothing to drop");
     return kExitOk;
   }
-  if (state->kind == catalogue::CatalogueKind::kChameleon) {
-    auto sources = catalogue::ListSources(*connection);
-    if (sources.ok()) {
-      for (const auto& source : *sources) {
-        if (source.status == catalogue::kStatusRunning) {
-          return context.Fail(fmt::format(
-              "source '{}' is running; stop it with `chameleon stop_replica --config {} "
-              "--source {}` before dropping the catalogue",
-              source.name, context.options().config, source.name));
-        }
+  if (state->kind == catalogue::CatalogueKind::kChameleon &&
+      state->version == catalogue::LatestVersion()) {
+    auto sources = catalogue::QuerySourceStatus(*connection, std::nullopt);
+    if (!sources.ok()) return context.Fail(sources.status());
+    for (const auto& source : *sources) {
+      // A daemon shown dead cannot be hurt; a live one would lose its catalogue under it.
+      if (source.shown_status == "running" || source.shown_status == "initialising" ||
+          source.shown_status == "syncing") {
+        return context.Fail(fmt::format(
+            "source '{}' is {}; stop it with `chameleon stop_replica --config {} --source {}` "
+            "before dropping the catalogue",
+            source.name, source.shown_status, context.options().config, source.name));
       }
     }
   }

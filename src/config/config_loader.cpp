@@ -295,6 +295,22 @@ Config ReadConfig(const YAML::Node& document, Diagnostics& diagnostics) {
   return config;
 }
 
+// True when "others" may read `file`: the file is o+r and every directory above it is o+x.
+bool WorldReadable(const std::filesystem::path& file) {
+  using std::filesystem::perms;
+  std::error_code error;
+  std::filesystem::path path = std::filesystem::absolute(file, error);
+  if (error) return false;
+  auto mode = std::filesystem::status(path, error).permissions();
+  if (error || (mode & perms::others_read) == perms::none) return false;
+  for (path = path.parent_path(); !path.empty(); path = path.parent_path()) {
+    mode = std::filesystem::status(path, error).permissions();
+    if (error || (mode & perms::others_exec) == perms::none) return false;
+    if (path == path.root_path()) break;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::filesystem::path ConfigurationDirectory() {
@@ -370,6 +386,13 @@ Result<LoadedConfig> LoadConfigFile(const std::filesystem::path& file, const std
     return Status::InvalidArgument(Join(diagnostics.errors(), "\n"));
   }
   loaded.warnings = diagnostics.warnings();
+  // The file holds passwords: say so when any local user can read it (pg_chameleon keeps
+  // ~/.pg_chameleon at mode 0700 for the same reason).
+  if (WorldReadable(file)) {
+    loaded.warnings.push_back(
+        file.string() + ": any local user can read it and it holds passwords; run chmod 600 " +
+        file.string());
+  }
   return loaded;
 }
 

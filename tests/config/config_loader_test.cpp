@@ -17,9 +17,16 @@ using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
+// A copy of tests/data/<name> in a private directory, loaded from there so that the result
+// does not depend on where the repository is checked out (permissions, path).
 std::filesystem::path Fixture(const std::string& name) {
+  static test_support::ScratchDir dir;
   const char* root = std::getenv("CHAMELEON_SOURCE_DIR");  // NOLINT(concurrency-mt-unsafe)
-  return std::filesystem::path(root == nullptr ? "." : root) / "tests/data" / name;
+  std::filesystem::path source =
+      std::filesystem::path(root == nullptr ? "." : root) / "tests/data" / name;
+  std::filesystem::path copy = dir.path() / source.filename();
+  std::filesystem::copy_file(source, copy, std::filesystem::copy_options::overwrite_existing);
+  return copy;
 }
 
 // A minimal valid file; tests append or replace lines.
@@ -221,6 +228,24 @@ TEST(ConfigLoader, ErrorsNeverContainPasswords) {
   ASSERT_FALSE(loaded.ok());
   EXPECT_THAT(loaded.status().message(),
               AllOf(Not(HasSubstr("s3cret")), HasSubstr("my_server_id")));
+}
+
+TEST(ConfigLoader, WarnsWhenAnyLocalUserCanReadThePasswords) {
+  test_support::ScratchDir dir;
+  std::filesystem::path file = dir.Write("open/test.yml", kMinimal);
+  using std::filesystem::perms;
+  std::filesystem::permissions(file, perms::owner_read | perms::owner_write | perms::others_read);
+  std::filesystem::permissions(dir.path(), perms::owner_all | perms::others_exec);
+  std::filesystem::permissions(file.parent_path(), perms::owner_all | perms::others_exec);
+  auto loaded = LoadConfigFile(file, "test");
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  EXPECT_THAT(loaded->warnings,
+              ::testing::ElementsAre(HasSubstr("any local user can read it and it holds passwords; "
+                                               "run chmod 600")));
+  std::filesystem::permissions(file, perms::owner_read | perms::owner_write);
+  auto private_file = LoadConfigFile(file, "test");
+  ASSERT_TRUE(private_file.ok());
+  EXPECT_TRUE(private_file->warnings.empty());
 }
 
 TEST(ResolveConfigPath, NameOrPath) {
