@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2153  # CHAMELEON_*_HOST etc. come from `eval "$(tools/testenv.sh env)"`
 # The quickstart a new user can watch: install dependencies, build chameleon, start a
 # MariaDB and a PostgreSQL sandbox with a demo database, write a configuration, and run the
 # chameleon commands that exist, ending with show_status.
@@ -8,7 +9,7 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
 
 # The quickstart's own sandboxes, beside (not inside) the test servers.
-export CHAMELEON_TESTENV_DIR=${CHAMELEON_TESTENV_DIR:-$repo/.quickstart}
+export CHAMELEON_TESTENV_NAME=quickstart
 export CHAMELEON_MYSQL_PORT=${CHAMELEON_MYSQL_PORT:-33071}
 export CHAMELEON_PG_PORT=${CHAMELEON_PG_PORT:-54331}
 config_name=quickstart
@@ -24,9 +25,10 @@ step "Building chameleon (Release)"
 cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build/release -j "$(nproc)" --target chameleon
 
-step "Starting the MariaDB and PostgreSQL sandboxes in $CHAMELEON_TESTENV_DIR"
+step "Starting the MariaDB and PostgreSQL sandboxes"
 tools/testenv.sh start
 eval "$(tools/testenv.sh env)"
+echo "sandboxes in $CHAMELEON_TESTENV_DIR"
 
 step "Loading the demo database 'demo' into MariaDB"
 tools/testenv.sh mysql < tools/demo/demo_schema.sql

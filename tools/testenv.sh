@@ -13,7 +13,27 @@ repo_dir="$(dirname "$script_dir")"
 # Configuration. Every path is derived from CHAMELEON_TESTENV_DIR, so two sandboxes with distinct
 # dirs and ports (e.g. tests and benchmarks) run side by side without sharing anything.
 # ----------------------------------------------------------------------------------------------
-DIR="${CHAMELEON_TESTENV_DIR:-$repo_dir/.testenv}"
+# True when every directory from / down to $1 lets other users through (o+x): the servers run
+# as the mysql and postgres users, who must reach their data directories.
+world_traversable() {
+  local path=$1
+  while [ "$path" != "/" ] && [ -n "$path" ]; do
+    [ -d "$path" ] && [ "$(( 0$(stat -c '%a' "$path") & 1 ))" -eq 1 ] || return 1
+    path=$(dirname "$path")
+  done
+}
+default_dir() {
+  # In the checkout when the servers can reach it; otherwise (a clone in a private temporary
+  # directory, say) a directory of its own under /var/tmp, named after the checkout.
+  # CHAMELEON_TESTENV_NAME tells sandboxes apart: testenv (tests), quickstart, benchenv.
+  local name=${CHAMELEON_TESTENV_NAME:-testenv}
+  if [ "$(id -u)" -ne 0 ] || world_traversable "$repo_dir"; then
+    printf '%s\n' "$repo_dir/.$name"
+  else
+    printf '/var/tmp/chameleon-%s-%s\n' "$name" "$(printf '%s' "$repo_dir" | sha1sum | cut -c1-10)"
+  fi
+}
+DIR="${CHAMELEON_TESTENV_DIR:-$(default_dir)}"
 DIR="$(realpath -m -- "$DIR")" # absolute, normalised; the dir itself may not exist yet
 MYSQL_PORT="${CHAMELEON_MYSQL_PORT:-33061}"
 PG_PORT="${CHAMELEON_PG_PORT:-54321}"
