@@ -14,9 +14,17 @@ using test_support::ReplicaSandbox;
 using ::testing::HasSubstr;
 
 std::string Value(pg::Connection& connection, const std::string& sql) {
-  auto value = connection.QueryValue(sql);
-  EXPECT_TRUE(value.ok()) << value.status().message();
-  return value.ok() ? value->value_or("<null>") : "<error>";
+  return test_support::QueryText(connection, sql);
+}
+
+// A catalogue as version 1 made it, with one t_sources row of `columns_and_values`.
+void CreateVersionOneCatalogue(const ReplicaSandbox& sandbox,
+                               const std::string& columns_and_values) {
+  auto target = sandbox.Target();
+  catalogue::Catalogue catalogue(target);
+  ASSERT_TRUE(catalogue.CreateAtVersion(1).ok());
+  Status inserted = target.Execute("INSERT INTO sch_chameleon.t_sources " + columns_and_values);
+  ASSERT_TRUE(inserted.ok()) << inserted.message();
 }
 
 TEST(CreateReplicaSchema, CreatesTheCatalogueAtTheLatestVersionOnce) {
@@ -61,16 +69,9 @@ TEST(DropReplicaSchema, DropsTheCatalogueAndKeepsReplicatedSchemas) {
 
 TEST(UpgradeReplicaSchema, UpgradesAnOlderCatalogueKeepingItsData) {
   ReplicaSandbox sandbox;
-  {
-    auto target = sandbox.Target();
-    catalogue::Catalogue catalogue(target);
-    ASSERT_TRUE(catalogue.CreateAtVersion(1).ok());
-    ASSERT_TRUE(target
-                    .Execute("INSERT INTO sch_chameleon.t_sources (t_source, jsb_schema_mappings, "
-                             "enm_source_type, enm_status) VALUES ('old', '{\"a\": \"b\"}', "
-                             "'mysql', 'stopped')")
-                    .ok());
-  }
+  CreateVersionOneCatalogue(sandbox,
+                            "(t_source, jsb_schema_mappings, enm_source_type, enm_status) "
+                            "VALUES ('old', '{\"a\": \"b\"}', 'mysql', 'stopped')");
   // Commands other than upgrade and enable_replica refuse an old catalogue, saying what to do.
   auto refused = sandbox.Run({"show_status"});
   EXPECT_EQ(refused.exit_code, 1);
@@ -101,16 +102,9 @@ TEST(UpgradeReplicaSchema, UpgradesAnOlderCatalogueKeepingItsData) {
 
 TEST(UpgradeReplicaSchema, IsRefusedWhileAReplicaRuns) {
   ReplicaSandbox sandbox;
-  {
-    auto target = sandbox.Target();
-    catalogue::Catalogue catalogue(target);
-    ASSERT_TRUE(catalogue.CreateAtVersion(1).ok());
-    ASSERT_TRUE(target
-                    .Execute("INSERT INTO sch_chameleon.t_sources (t_source, jsb_schema_mappings, "
-                             "enm_source_type, enm_status) VALUES ('busy', '{}', 'mysql', "
-                             "'running')")
-                    .ok());
-  }
+  CreateVersionOneCatalogue(sandbox,
+                            "(t_source, jsb_schema_mappings, enm_source_type, enm_status) "
+                            "VALUES ('busy', '{}', 'mysql', 'running')");
   auto refused = sandbox.Run({"upgrade_replica_schema"});
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_THAT(refused.err, HasSubstr("cannot upgrade the catalogue while replicas run: busy "

@@ -13,9 +13,7 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 std::string Value(pg::Connection& connection, const std::string& sql) {
-  auto value = connection.QueryValue(sql);
-  EXPECT_TRUE(value.ok()) << value.status().message();
-  return value.ok() ? value->value_or("<null>") : "<error>";
+  return test_support::QueryText(connection, sql);
 }
 
 class SourceCommands : public ::testing::Test {

@@ -2,6 +2,7 @@
 #include "support/replica_sandbox.h"
 
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -154,6 +155,12 @@ std::string ReplicaSandbox::Logs() const {
     all += "== " + entry.path().filename().string() + "\n" + contents.str();
   }
   return all;
+}
+
+std::string QueryText(pg::Connection& connection, const std::string& sql) {
+  auto value = connection.QueryValue(sql);
+  EXPECT_TRUE(value.ok()) << value.status().message();
+  return value.ok() ? value->value_or("<null>") : "<error>";
 }
 
 }  // namespace chameleon::test_support

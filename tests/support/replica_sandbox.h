@@ -47,4 +47,8 @@ class ReplicaSandbox {
   std::string mysql_schema_;
 };
 
+// The first value of `sql`'s first row as text ("<null>" for NULL); a failed query fails
+// the calling test and reads "<error>".
+std::string QueryText(pg::Connection& connection, const std::string& sql);
+
 }  // namespace chameleon::test_support
