@@ -99,8 +99,8 @@ cat <<DONE
 
 The sandboxes keep running. Try:
   $binary show_status --config $config_name
-  CHAMELEON_TESTENV_DIR=$CHAMELEON_TESTENV_DIR tools/testenv.sh mysql demo
-  CHAMELEON_TESTENV_DIR=$CHAMELEON_TESTENV_DIR tools/testenv.sh psql $CHAMELEON_PG_DATABASE
+  CHAMELEON_TESTENV_NAME=quickstart tools/testenv.sh mysql demo
+  CHAMELEON_TESTENV_NAME=quickstart tools/testenv.sh psql $CHAMELEON_PG_DATABASE
 Stop them with:
-  CHAMELEON_TESTENV_DIR=$CHAMELEON_TESTENV_DIR CHAMELEON_MYSQL_PORT=$CHAMELEON_MYSQL_PORT CHAMELEON_PG_PORT=$CHAMELEON_PG_PORT tools/testenv.sh stop
+  CHAMELEON_TESTENV_NAME=quickstart tools/testenv.sh stop
 DONE

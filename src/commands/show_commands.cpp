@@ -24,7 +24,7 @@ KeyValues SourceSettings(const config::Source& source) {
   for (const auto& [origin, destination] : source.schema_mappings) {
     mappings.push_back(origin + ": " + destination);
   }
-  return {
+  KeyValues settings = {
       {"type", config::Name(source.type)},
       {"schema_mappings", ListText(mappings)},
       {"limit_tables", ListText(source.limit_tables)},
@@ -56,8 +56,11 @@ KeyValues SourceSettings(const config::Source& source) {
       {"db_conn.password", fmt::format("{}", source.db_conn.password)},
       {"db_conn.charset", source.db_conn.charset},
       {"db_conn.connect_timeout", std::to_string(source.db_conn.connect_timeout_seconds)},
-      {"db_conn.database", source.db_conn.database},
   };
+  if (source.type == config::SourceType::kPgsql) {
+    settings.emplace_back("db_conn.database", source.db_conn.database);
+  }
+  return settings;
 }
 
 void PrintSources(Context& context, const config::Config& config, const config::Source* only) {
