@@ -161,6 +161,7 @@ Result<UpgradeOutcome> Catalogue::Upgrade() {
                           "ORDER BY t_source"));
     if (!busy.empty()) {
       std::vector<std::string> names;
+      names.reserve(static_cast<size_t>(busy.size()));
       for (int row = 0; row < busy.size(); ++row) {
         names.push_back(fmt::format("{} ({})", busy.Text(row, 0), busy.Text(row, 1)));
       }

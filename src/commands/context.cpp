@@ -81,7 +81,7 @@ Result<pg::Connection> Context::ConnectTarget() {
   return pg::Connection::Open(options);
 }
 
-Result<mysql::Connection> Context::ConnectSource(const config::Source& source) {
+Result<mysql::Connection> Context::ConnectSource(const config::Source& source) const {
   mysql::ConnectOptions options;
   options.host = source.db_conn.host;
   options.port = source.db_conn.port;
@@ -93,7 +93,7 @@ Result<mysql::Connection> Context::ConnectSource(const config::Source& source) {
   return mysql::Connection::Open(options);
 }
 
-Result<pg::Connection> Context::ConnectPgsqlSource(const config::Source& source) {
+Result<pg::Connection> Context::ConnectPgsqlSource(const config::Source& source) const {
   pg::ConnectOptions options;
   options.host = source.db_conn.host;
   options.port = source.db_conn.port;

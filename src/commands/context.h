@@ -56,8 +56,8 @@ class Context {
   void OpenLog(const std::string& component);
 
   Result<pg::Connection> ConnectTarget();
-  Result<mysql::Connection> ConnectSource(const config::Source& source);
-  Result<pg::Connection> ConnectPgsqlSource(const config::Source& source);
+  Result<mysql::Connection> ConnectSource(const config::Source& source) const;
+  Result<pg::Connection> ConnectPgsqlSource(const config::Source& source) const;
 
   // Prints "chameleon <command>: <message>" on stderr (one line per message line), logs
   // it, and returns the exit status for it.

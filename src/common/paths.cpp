@@ -10,8 +10,9 @@
 namespace chameleon {
 
 std::filesystem::path HomeDirectory() {
-  if (const char* home = std::getenv("HOME");
-      home != nullptr && *home != '\0') {  // NOLINT(concurrency-mt-unsafe)
+  // Read once at start-up paths, before any thread exists.
+  const char* home = std::getenv("HOME");  // NOLINT(concurrency-mt-unsafe)
+  if (home != nullptr && *home != '\0') {
     return home;
   }
   struct passwd entry {};

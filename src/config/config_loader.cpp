@@ -64,9 +64,9 @@ const std::vector<std::string>& SourceLevelKeys() {
   return keys;
 }
 
-YAML::Node LiftMisplacedSourceKeys(YAML::Node source_node, const std::string& source_path,
+YAML::Node LiftMisplacedSourceKeys(const YAML::Node& source_node, const std::string& source_path,
                                    Diagnostics& diagnostics) {
-  const YAML::Node db_conn = static_cast<const YAML::Node&>(source_node)["db_conn"];
+  const YAML::Node db_conn = source_node["db_conn"];
   if (!db_conn.IsMap()) return source_node;
   bool any_misplaced = false;
   for (const auto& key : SourceLevelKeys())
@@ -77,8 +77,7 @@ YAML::Node LiftMisplacedSourceKeys(YAML::Node source_node, const std::string& so
   for (const auto& key : SourceLevelKeys()) {
     YAML::Node misplaced = db_conn[key];
     if (!misplaced.IsDefined()) continue;
-    if (static_cast<const YAML::Node&>(source_node)[key].IsDefined())
-      continue;  // the source-level value wins
+    if (source_node[key].IsDefined()) continue;  // the source-level value wins
     lifted[key] = YAML::Clone(misplaced);
     lifted_conn.remove(key);
     diagnostics.Warning(misplaced.Mark(), source_path + ".db_conn." + key,
@@ -202,7 +201,7 @@ Source ReadSource(const std::string& name, const YAML::Node& node, const Config&
   source.keep_existing_schema = reader.Boolean("keep_existing_schema", false);
   // pg_chameleon falls back to 600 when the value is not an integer; we say it is wrong.
   source.net_read_timeout_seconds =
-      static_cast<int>(reader.Integer("net_read_timeout", 600, 1, 86400 * 7));
+      static_cast<int>(reader.Integer("net_read_timeout", 600, 1, int64_t{86400} * 7));
   std::string spool = reader.String("spool_dir", "");
   source.spool_dir = spool.empty() ? config.spool_dir / name : ExpandUser(spool);
   int cores = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));

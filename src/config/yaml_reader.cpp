@@ -33,11 +33,8 @@ std::string ScalarText(const YAML::Node& node) {
   return "nothing";
 }
 
-MapReader::MapReader(YAML::Node node, std::string path, Diagnostics& diagnostics)
-    : node_(std::move(node)),
-      path_(std::move(path)),
-      diagnostics_(diagnostics),
-      mark_(node_.Mark()) {}
+MapReader::MapReader(const YAML::Node& node, std::string path, Diagnostics& diagnostics)
+    : node_(node), path_(std::move(path)), diagnostics_(diagnostics), mark_(node_.Mark()) {}
 
 std::string MapReader::KeyPath(const std::string& key) const {
   return path_.empty() ? key : path_ + "." + key;

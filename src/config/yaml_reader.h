@@ -37,7 +37,7 @@ class Diagnostics {
 class MapReader {
  public:
   // `node` must be a map (or null, read as an empty map); `path` is its dotted key path.
-  MapReader(YAML::Node node, std::string path, Diagnostics& diagnostics);
+  MapReader(const YAML::Node& node, std::string path, Diagnostics& diagnostics);
 
   const std::string& path() const { return path_; }
   const YAML::Mark& mark() const { return mark_; }
