@@ -17,12 +17,12 @@ std::string Value(pg::Connection& connection, const std::string& sql) {
   return test_support::QueryText(connection, sql);
 }
 
-// A catalogue as version 1 made it, with one t_sources row of `columns_and_values`.
-void CreateVersionOneCatalogue(const ReplicaSandbox& sandbox,
-                               const std::string& columns_and_values) {
+// A catalogue as `version` made it, with one t_sources row of `columns_and_values`.
+void CreateOldCatalogue(const ReplicaSandbox& sandbox, int version,
+                        const std::string& columns_and_values) {
   auto target = sandbox.Target();
   catalogue::Catalogue catalogue(target);
-  ASSERT_TRUE(catalogue.CreateAtVersion(1).ok());
+  ASSERT_TRUE(catalogue.CreateAtVersion(version).ok());
   Status inserted = target.Execute("INSERT INTO sch_chameleon.t_sources " + columns_and_values);
   ASSERT_TRUE(inserted.ok()) << inserted.message();
 }
@@ -67,44 +67,68 @@ TEST(DropReplicaSchema, DropsTheCatalogueAndKeepsReplicatedSchemas) {
   EXPECT_THAT(again.out, HasSubstr("nothing to drop"));
 }
 
-TEST(UpgradeReplicaSchema, UpgradesAnOlderCatalogueKeepingItsData) {
-  ReplicaSandbox sandbox;
-  CreateVersionOneCatalogue(sandbox,
-                            "(t_source, jsb_schema_mappings, enm_source_type, enm_status) "
-                            "VALUES ('old', '{\"a\": \"b\"}', 'mysql', 'stopped')");
-  // Commands other than upgrade and enable_replica refuse an old catalogue, saying what to do.
-  auto refused = sandbox.Run({"show_status"});
-  EXPECT_EQ(refused.exit_code, 1);
-  EXPECT_THAT(refused.err, HasSubstr("replica catalogue version mismatch: expected " +
-                                     std::to_string(catalogue::LatestVersion()) + ", found 1"));
-  EXPECT_THAT(refused.err, HasSubstr("upgrade_replica_schema"));
+TEST(UpgradeReplicaSchema, UpgradesEveryOlderCatalogueKeepingItsData) {
+  const std::string latest = std::to_string(catalogue::LatestVersion());
+  for (int version = 1; version < catalogue::LatestVersion(); ++version) {
+    SCOPED_TRACE("from catalogue version " + std::to_string(version));
+    ReplicaSandbox sandbox;
+    CreateOldCatalogue(sandbox, version,
+                       "(t_source, jsb_schema_mappings, enm_source_type, enm_status) "
+                       "VALUES ('old', '{\"a\": \"b\"}', 'mysql', 'stopped')");
+    // Commands but upgrade and enable_replica refuse an old catalogue, saying what to do.
+    auto refused = sandbox.Run({"show_status"});
+    EXPECT_EQ(refused.exit_code, 1);
+    EXPECT_THAT(refused.err, HasSubstr("replica catalogue version mismatch: expected " + latest +
+                                       ", found " + std::to_string(version)));
+    EXPECT_THAT(refused.err, HasSubstr("upgrade_replica_schema"));
 
-  auto upgraded = sandbox.Run({"upgrade_replica_schema"});
-  EXPECT_EQ(upgraded.exit_code, 0) << upgraded.all();
-  EXPECT_THAT(upgraded.out,
-              HasSubstr("from version 1 to " + std::to_string(catalogue::LatestVersion())));
-  auto target = sandbox.Target();
-  EXPECT_EQ(Value(target, "SELECT t_version FROM sch_chameleon.v_version"),
-            std::to_string(catalogue::LatestVersion()));
-  EXPECT_EQ(Value(target,
-                  "SELECT jsb_schema_mappings->>'a' || ':' || enm_status FROM "
-                  "sch_chameleon.t_sources WHERE t_source = 'old'"),
-            "b:stopped");
-  EXPECT_EQ(Value(target, "SELECT count(*) FROM sch_chameleon.t_catalogue_version"),
-            std::to_string(catalogue::LatestVersion()));
+    auto upgraded = sandbox.Run({"upgrade_replica_schema"});
+    EXPECT_EQ(upgraded.exit_code, 0) << upgraded.all();
+    EXPECT_THAT(upgraded.out,
+                HasSubstr("from version " + std::to_string(version) + " to " + latest));
+    auto target = sandbox.Target();
+    EXPECT_EQ(Value(target, "SELECT t_version FROM sch_chameleon.v_version"), latest);
+    EXPECT_EQ(Value(target,
+                    "SELECT jsb_schema_mappings->>'a' || ':' || enm_status FROM "
+                    "sch_chameleon.t_sources WHERE t_source = 'old'"),
+              "b:stopped");
+    EXPECT_EQ(Value(target, "SELECT count(*) FROM sch_chameleon.t_catalogue_version"), latest);
 
-  auto status = sandbox.Run({"show_status"});
-  EXPECT_EQ(status.exit_code, 0) << status.all();
-  auto current = sandbox.Run({"upgrade_replica_schema"});
-  EXPECT_EQ(current.exit_code, 0);
-  EXPECT_THAT(current.out, HasSubstr("already up to date"));
+    auto status = sandbox.Run({"show_status"});
+    EXPECT_EQ(status.exit_code, 0) << status.all();
+    auto current = sandbox.Run({"upgrade_replica_schema"});
+    EXPECT_EQ(current.exit_code, 0);
+    EXPECT_THAT(current.out, HasSubstr("already up to date"));
+  }
+}
+
+TEST(UpgradeReplicaSchema, AnUpgradedCatalogueEqualsAFreshOne) {
+  // Same tables, columns, types, defaults and constraints whichever way it was built.
+  const std::string shape =
+      "SELECT string_agg(table_name || '.' || column_name || ':' || data_type || ':' || "
+      "is_nullable || ':' || coalesce(column_default, ''), ',' ORDER BY table_name, "
+      "column_name) FROM information_schema.columns WHERE table_schema = 'sch_chameleon'";
+  const std::string constraints =
+      "SELECT string_agg(conname || ':' || pg_get_constraintdef(oid), ',' ORDER BY conname) "
+      "FROM pg_constraint WHERE connamespace = 'sch_chameleon'::regnamespace";
+  ReplicaSandbox fresh;
+  ASSERT_EQ(fresh.Run({"create_replica_schema"}).exit_code, 0);
+  auto fresh_target = fresh.Target();
+  ReplicaSandbox upgraded;
+  CreateOldCatalogue(upgraded, 1,
+                     "(t_source, jsb_schema_mappings, enm_source_type) "
+                     "VALUES ('x', '{}', 'mysql')");
+  ASSERT_EQ(upgraded.Run({"upgrade_replica_schema"}).exit_code, 0);
+  auto upgraded_target = upgraded.Target();
+  EXPECT_EQ(Value(upgraded_target, shape), Value(fresh_target, shape));
+  EXPECT_EQ(Value(upgraded_target, constraints), Value(fresh_target, constraints));
 }
 
 TEST(UpgradeReplicaSchema, IsRefusedWhileAReplicaRuns) {
   ReplicaSandbox sandbox;
-  CreateVersionOneCatalogue(sandbox,
-                            "(t_source, jsb_schema_mappings, enm_source_type, enm_status) "
-                            "VALUES ('busy', '{}', 'mysql', 'running')");
+  CreateOldCatalogue(sandbox, 1,
+                     "(t_source, jsb_schema_mappings, enm_source_type, enm_status) "
+                     "VALUES ('busy', '{}', 'mysql', 'running')");
   auto refused = sandbox.Run({"upgrade_replica_schema"});
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_THAT(refused.err, HasSubstr("cannot upgrade the catalogue while replicas run: busy "
