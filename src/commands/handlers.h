@@ -22,4 +22,10 @@ int ShowConfig(Context& context);
 
 int SetConfigurationFiles(Context& context);
 
+// init_commands.cpp
+int InitReplica(Context& context);
+int RefreshSchema(Context& context);
+int SyncTables(Context& context);
+int CopySchema(Context& context);
+
 }  // namespace chameleon::commands

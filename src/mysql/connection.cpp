@@ -119,6 +119,28 @@ Result<Rows> Connection::Query(const std::string& sql) {
   return rows;
 }
 
+Status Connection::Stream(const std::string& sql, const RowHandler& on_row) {
+  if (mysql_real_query(connection_.get(), sql.data(), sql.size()) != 0) return Error(sql);
+  MYSQL_RES* result = mysql_use_result(connection_.get());
+  if (result == nullptr) {
+    if (mysql_field_count(connection_.get()) != 0) return Error(sql);
+    return Status::Ok();
+  }
+  unsigned int fields = mysql_num_fields(result);
+  Status handled;
+  while (MYSQL_ROW row = mysql_fetch_row(result)) {
+    handled = on_row(RowView(row, mysql_fetch_lengths(result), fields));
+    if (!handled.ok()) break;
+  }
+  // A NULL row ends the stream on success and on a network error alike; tell them apart.
+  Status streamed = mysql_errno(connection_.get()) != 0 ? Error(sql) : Status::Ok();
+  mysql_free_result(result);  // drains what the handler did not read
+  if (!handled.ok()) return handled;
+  RETURN_IF_ERROR(streamed);
+  last_errno_ = 0;
+  return Status::Ok();
+}
+
 Result<std::optional<std::string>> Connection::QueryValue(const std::string& sql) {
   ASSIGN_OR_RETURN(Rows rows, Query(sql));
   if (rows.empty() || rows.rows[0].empty()) return std::optional<std::string>();

@@ -2,9 +2,11 @@
 // A Connection is owned by one thread at a time; it is move-only.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/secret.h"
@@ -35,6 +37,27 @@ struct Rows {
   int ColumnIndex(const std::string& name) const;  // -1 when absent (case-insensitive)
 };
 
+// One row of a streamed result, valid only during the callback that receives it.
+class RowView {
+ public:
+  RowView(const char* const* values, const unsigned long* lengths, unsigned int count)
+      : values_(values), lengths_(lengths), count_(count) {}
+  unsigned int size() const { return count_; }
+  bool IsNull(unsigned int column) const { return values_[column] == nullptr; }
+  // The bytes of a value as the server sent them (text protocol); empty for NULL.
+  std::string_view Bytes(unsigned int column) const {
+    return values_[column] == nullptr ? std::string_view()
+                                      : std::string_view(values_[column], lengths_[column]);
+  }
+
+ private:
+  const char* const* values_;
+  const unsigned long* lengths_;
+  unsigned int count_;
+};
+
+using RowHandler = std::function<Status(const RowView&)>;
+
 class Connection {
  public:
   // Connects over TCP (as pg_chameleon does, even to "localhost"), with 4-byte UTF-8 always:
@@ -49,6 +72,10 @@ class Connection {
 
   Status Execute(const std::string& sql);
   Result<Rows> Query(const std::string& sql);
+  // Runs `sql` and hands each row to `on_row` as the server sends it (mysql_use_result), so
+  // memory holds one row whatever the table size. A failing handler stops the stream
+  // (the rest is drained so the connection stays usable) and its Status is returned.
+  Status Stream(const std::string& sql, const RowHandler& on_row);
   // First column of the first row; nullopt when no row or NULL.
   Result<std::optional<std::string>> QueryValue(const std::string& sql);
   // A global/session variable by name; nullopt when the server does not have it.

@@ -178,6 +178,48 @@ Status Connection::InTransaction(const std::function<Status()>& body) {
   return status;
 }
 
+Status Connection::BeginCopy(const std::string& copy_sql) {
+  pg_result* result = PQexec(connection_.get(), copy_sql.c_str());
+  if (result == nullptr || PQresultStatus(result) != PGRES_COPY_IN) {
+    return ErrorFrom(result, copy_sql);
+  }
+  PQclear(result);
+  copy_sql_ = copy_sql;
+  return Status::Ok();
+}
+
+Status Connection::PutCopyData(std::string_view data) {
+  if (PQputCopyData(connection_.get(), data.data(), static_cast<int>(data.size())) != 1) {
+    return ErrorFrom(nullptr, copy_sql_);
+  }
+  return Status::Ok();
+}
+
+Status Connection::EndCopy() {
+  if (PQputCopyEnd(connection_.get(), nullptr) != 1) return ErrorFrom(nullptr, copy_sql_);
+  return DrainCopyResults();
+}
+
+Status Connection::AbortCopy(const std::string& reason) {
+  if (PQputCopyEnd(connection_.get(), reason.c_str()) != 1) return ErrorFrom(nullptr, copy_sql_);
+  Status drained = DrainCopyResults();
+  (void)drained;  // the abort itself is the expected "error"
+  return Status::Ok();
+}
+
+Status Connection::DrainCopyResults() {
+  Status verdict;
+  while (pg_result* result = PQgetResult(connection_.get())) {
+    if (PQresultStatus(result) != PGRES_COMMAND_OK && verdict.ok()) {
+      verdict = ErrorFrom(result, copy_sql_);
+    } else {
+      PQclear(result);
+    }
+  }
+  if (verdict.ok()) last_sqlstate_.clear();
+  return verdict;
+}
+
 bool Connection::is_broken() const {
   return !connection_ || PQstatus(connection_.get()) != CONNECTION_OK;
 }

@@ -82,6 +82,14 @@ class Connection {
   // returns that failure.
   Status InTransaction(const std::function<Status()>& body);
 
+  // COPY ... FROM STDIN in three steps: BeginCopy starts it, PutCopyData sends any number
+  // of chunks (whole or partial rows), EndCopy returns the server's verdict on the whole
+  // copy. AbortCopy ends it with an error so the server rolls the copy back.
+  Status BeginCopy(const std::string& copy_sql);
+  Status PutCopyData(std::string_view data);
+  Status EndCopy();
+  Status AbortCopy(const std::string& reason);
+
   // SQLSTATE of the last failed statement ("" when none).
   const std::string& last_sqlstate() const { return last_sqlstate_; }
   // "user@host:port/database", for messages.
@@ -94,10 +102,12 @@ class Connection {
   };
   Connection(pg_conn* connection, std::string description);
   Status ErrorFrom(pg_result* result, const std::string& sql);
+  Status DrainCopyResults();
 
   std::unique_ptr<pg_conn, Deleter> connection_;
   std::string description_;
   std::string last_sqlstate_;
+  std::string copy_sql_;  // the COPY in progress, for its error messages
 };
 
 // "name" with embedded quotes doubled: safe for any identifier in SQL text.

@@ -1,0 +1,252 @@
+// init_replica, refresh_schema, sync_tables and copy_schema: the copy commands. They run
+// in the background unless --debug or log_dest: stdout, as pg_chameleon's do.
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "catalogue/sources.h"
+#include "catalogue/tables.h"
+#include "commands/handlers.h"
+#include "commands/steps.h"
+#include "common/strings.h"
+#include "daemon/daemon.h"
+#include "init/mysql_copy.h"
+#include "logging/logging.h"
+#include "mysql/server_checks.h"
+
+namespace chameleon::commands {
+namespace {
+
+struct CopyCommand {
+  init::CopyScope scope;
+  const char* running_status;  // nullptr: the status does not change
+  const char* done_status;
+};
+
+// Where a failure goes: the terminal (foreground), or the parent waiting on a daemon that
+// has not said it started yet, and always the log.
+class Reporter {
+ public:
+  explicit Reporter(Context& context) : context_(context) {}
+  void Started() {
+    if (!started_) daemon::Ready();
+    started_ = true;
+  }
+  int Fail(const Status& status) {
+    if (!started_) daemon::Failed(status.message());
+    started_ = true;
+    return context_.Fail(status);
+  }
+
+ private:
+  Context& context_;
+  bool started_ = false;
+};
+
+std::vector<std::string> OriginSchemas(const config::Source& source) {
+  std::vector<std::string> origins;
+  for (const auto& [origin, destination] : source.schema_mappings)
+    origins.push_back(origin);
+  return origins;
+}
+
+// The request's schemas and tables from --schema / --tables, checked against the mappings.
+Result<init::CopyRequest> BuildRequest(Context& context, const config::Source& source,
+                                       const CopyCommand& command,
+                                       const std::vector<catalogue::ReplicaTable>& known) {
+  init::CopyRequest request;
+  request.scope = command.scope;
+  request.origin_schemas = OriginSchemas(source);
+  if (command.scope == init::CopyScope::kOneSchema) {
+    if (!context.options().schema) {
+      return Status::InvalidArgument("refresh_schema needs --schema <origin schema>");
+    }
+    const std::string& schema = *context.options().schema;
+    if (std::find(request.origin_schemas.begin(), request.origin_schemas.end(), schema) ==
+        request.origin_schemas.end()) {
+      return Status::NotFound(fmt::format("--schema {}: not an origin schema of source {} ({}){}",
+                                          schema, source.name, Join(request.origin_schemas, ", "),
+                                          DidYouMean(schema, request.origin_schemas)));
+    }
+    request.origin_schemas = {schema};
+  }
+  if (command.scope == init::CopyScope::kTables) {
+    if (!context.options().tables || context.options().tables->empty()) {
+      return Status::InvalidArgument(
+          "sync_tables needs --tables schema.table[,schema.table...] or --tables disabled");
+    }
+    if (*context.options().tables == "disabled") {
+      // The catalogue holds PostgreSQL names; map them back to the origin schema.
+      for (const auto& table : known) {
+        if (table.enabled || table.disabled_reason == "no primary key") continue;
+        for (const auto& [origin, destination] : source.schema_mappings) {
+          if (destination == table.schema) request.only.push_back(origin + "." + table.table);
+        }
+      }
+      if (request.only.empty()) {
+        return Status::NotFound("no table of source " + source.name +
+                                " is disabled; nothing to sync");
+      }
+    } else {
+      for (const auto& name : Split(*context.options().tables, ',')) {
+        std::string trimmed = Trim(name);
+        if (trimmed.find('.') == std::string::npos) {
+          return Status::InvalidArgument(
+              fmt::format("--tables: '{}' must be written schema.table", trimmed));
+        }
+        request.only.push_back(trimmed);
+      }
+    }
+    std::vector<std::string> schemas;
+    for (const auto& name : request.only) {
+      std::string schema = name.substr(0, name.find('.'));
+      if (std::find(request.origin_schemas.begin(), request.origin_schemas.end(), schema) ==
+          request.origin_schemas.end()) {
+        return Status::NotFound(fmt::format("--tables {}: schema {} is not mapped by source {}",
+                                            name, schema, source.name));
+      }
+      if (std::find(schemas.begin(), schemas.end(), schema) == schemas.end()) {
+        schemas.push_back(schema);
+      }
+    }
+    request.origin_schemas = schemas;
+  }
+  return request;
+}
+
+int RunCopyCommand(Context& context, const CopyCommand& command) {
+  auto loaded = context.Config();
+  if (!loaded.ok()) return context.Fail(loaded.status());
+  const config::Config& config = **loaded;
+  auto found = context.Source(true);
+  if (!found.ok()) return context.Fail(found.status());
+  const config::Source& source = **found;
+  if (source.type == config::SourceType::kPgsql) {
+    return context.Fail(Status::NotSupported(
+        "source " + source.name + " is of type pgsql, which this build cannot copy yet"));
+  }
+  context.OpenLog("init");
+  bool foreground = context.options().debug || config.log_dest == config::LogDestination::kStdout;
+  if (!foreground) {
+    // Nothing may be connected yet: a forked libpq or MySQL connection must not be shared.
+    std::filesystem::path log_file = logging::CurrentFile();
+    logging::Shutdown();
+    auto role = daemon::Daemonise(log_file);
+    if (!role.ok() || *role == daemon::Role::kParent) {
+      context.OpenLog("init");  // the parent's logger was shut down for the fork
+      if (!role.ok()) return context.Fail(role.status());
+      context.Say(fmt::format(
+          "{} of source '{}' runs in the background; its log is {} and `chameleon show_status "
+          "--source {}` tells when it ends",
+          context.options().command, source.name, log_file.string(), source.name));
+      return kExitOk;
+    }
+    context.OpenLog("init");
+  }
+  Reporter reporter(context);
+  if (foreground) reporter.Started();  // no parent waits
+  auto pid_file = daemon::PidFile::Acquire(daemon::PidFilePath(config.pid_dir, source.name));
+  if (!pid_file.ok()) return reporter.Fail(pid_file.status());
+  auto connected = ConnectToCurrentCatalogue(context);
+  if (!connected.ok()) return reporter.Fail(connected.status());
+  pg::Connection& catalogue_connection = *connected;
+  auto record = RequireRegistered(context, catalogue_connection, source.name);
+  if (!record.ok()) return reporter.Fail(record.status());
+  auto known = catalogue::ListTables(catalogue_connection, record->id);
+  if (!known.ok()) return reporter.Fail(known.status());
+  auto request = BuildRequest(context, source, command, *known);
+  if (!request.ok()) return reporter.Fail(request.status());
+  request->config = &config;
+  request->source = &source;
+  request->source_id = record->id;
+  request->connect_source = [&]() { return context.ConnectSource(source); };
+  request->connect_target = [&]() { return context.ConnectTarget(); };
+  {
+    auto mysql = context.ConnectSource(source);
+    if (!mysql.ok()) return reporter.Fail(mysql.status());
+    auto check = mysql::CheckReplicationPrerequisites(*mysql);
+    if (!check.ok()) return reporter.Fail(check.status());
+    for (const auto& warning : check->warnings)
+      context.Warn(warning);
+    if (!check->problems.empty()) {
+      return reporter.Fail(Status::FailedPrecondition(Join(check->problems, "\n")));
+    }
+    auto missing = mysql::MissingSchemas(*mysql, request->origin_schemas);
+    if (!missing.ok()) return reporter.Fail(missing.status());
+    if (!missing->empty()) {
+      return reporter.Fail(Status::NotFound(fmt::format(
+          "schema_mappings of source {}: origin schema(s) {} do not exist on MySQL {}; create "
+          "them or fix the mapping",
+          source.name, Join(*missing, ", "), mysql->description())));
+    }
+  }
+  if (command.running_status != nullptr) {
+    Status status =
+        catalogue::SetSourceStatus(catalogue_connection, source.name, command.running_status, "");
+    if (!status.ok()) return reporter.Fail(status);
+  }
+  reporter.Started();
+  spdlog::info("{} of source {} started", context.options().command, source.name);
+  auto summary = init::RunMysqlCopy(*request);
+  if (!summary.ok()) {
+    if (command.running_status != nullptr) {
+      Status marked = catalogue::SetSourceStatus(
+          catalogue_connection, source.name, catalogue::kStatusError, summary.status().message());
+      if (!marked.ok()) spdlog::error("cannot record the error: {}", marked.message());
+    }
+    return context.Fail(summary.status());
+  }
+  if (command.scope == init::CopyScope::kAllSchemas) {
+    Status stored = catalogue::SetSourceCoordinates(catalogue_connection, record->id,
+                                                    summary->coordinates.binlog_name,
+                                                    summary->coordinates.binlog_position, true);
+    if (!stored.ok()) return context.Fail(stored);
+  }
+  if (command.done_status != nullptr) {
+    Status status =
+        catalogue::SetSourceStatus(catalogue_connection, source.name, command.done_status, "");
+    if (!status.ok()) return context.Fail(status);
+  }
+  for (const auto& name : summary->not_replicated) {
+    context.Warn("table " + name +
+                 " has no primary key: it is copied but not replicated (show_status lists it)");
+  }
+  context.Say(fmt::format("{} of source '{}': {} tables, {} rows copied{}",
+                          context.options().command, source.name, summary->tables_copied,
+                          summary->rows_copied,
+                          command.scope == init::CopyScope::kStructure
+                              ? ""
+                              : fmt::format(" at {}:{}", summary->coordinates.binlog_name,
+                                            summary->coordinates.binlog_position)));
+  if (!summary->failures.empty()) {
+    return context.Fail(
+        fmt::format("{} table(s) failed and are left out of the replica (fix them, then `chameleon "
+                    "sync_tables --source {} --tables disabled`):\n{}",
+                    summary->failures.size(), source.name, Join(summary->failures, "\n")));
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+int InitReplica(Context& context) {
+  return RunCopyCommand(context, {init::CopyScope::kAllSchemas, catalogue::kStatusInitialising,
+                                  catalogue::kStatusInitialised});
+}
+
+int RefreshSchema(Context& context) {
+  return RunCopyCommand(context, {init::CopyScope::kOneSchema, catalogue::kStatusSyncing,
+                                  catalogue::kStatusInitialised});
+}
+
+int SyncTables(Context& context) {
+  return RunCopyCommand(
+      context, {init::CopyScope::kTables, catalogue::kStatusSyncing, catalogue::kStatusSynced});
+}
+
+int CopySchema(Context& context) {
+  return RunCopyCommand(context, {init::CopyScope::kStructure, nullptr, nullptr});
+}
+
+}  // namespace chameleon::commands

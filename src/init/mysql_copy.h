@@ -1,0 +1,53 @@
+// A whole copy from a MySQL source, as init_replica, refresh_schema and sync_tables run it:
+// read the tables, create them in loading schemas, copy them from one snapshot, swap each
+// finished table into its destination schema and record it in the catalogue.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "config/config.h"
+#include "init/snapshot_copy.h"
+#include "mysql/connection.h"
+#include "pg/connection.h"
+
+namespace chameleon::init {
+
+enum class CopyScope {
+  kAllSchemas,  // init_replica: every mapped schema; catalogue rows of the source replaced
+  kOneSchema,   // refresh_schema: `origin_schemas` holds the one schema
+  kTables,      // sync_tables: `only` lists schema.table
+  kStructure,   // copy_schema: the tables without data, not recorded in the catalogue
+};
+
+struct CopyRequest {
+  const config::Config* config = nullptr;
+  const config::Source* source = nullptr;
+  int64_t source_id = 0;
+  CopyScope scope = CopyScope::kAllSchemas;
+  std::vector<std::string> origin_schemas;  // MySQL schemas to read
+  std::vector<std::string> only;            // kTables: "schema.table" (MySQL names)
+  std::function<Result<mysql::Connection>()> connect_source;
+  std::function<Result<pg::Connection>()> connect_target;
+};
+
+struct CopySummary {
+  Coordinates coordinates;
+  int tables_copied = 0;
+  int64_t rows_copied = 0;
+  std::vector<std::string> failures;        // one line per table that did not make it
+  std::vector<std::string> not_replicated;  // schema.table without a primary key
+};
+
+// Runs the copy. The Status is a failure of the whole copy (nothing swapped in); a table's
+// failure leaves that table out (recorded as not replicated, with the reason) and is
+// listed in the summary while the other tables complete.
+Result<CopySummary> RunMysqlCopy(const CopyRequest& request);
+
+// The loading schema chameleon owns for `destination`: created and dropped by each copy.
+std::string LoadingSchema(const std::string& destination);
+
+}  // namespace chameleon::init
