@@ -24,6 +24,7 @@ struct SpoolSummary {
   uint64_t last_replayed_batch_id = 0;
   std::vector<uint64_t> closed_batch_ids;  // ascending
   uint64_t open_batch_id = 0;              // 0: none
+  std::optional<BinlogPosition> last_replayed_position;  // last event of the last replayed batch
 };
 
 struct ReconciliationPlan {

@@ -10,6 +10,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdarg>
+#include <cstdio>
 #include <map>
 #include <mutex>
 #include <system_error>
@@ -39,6 +41,38 @@ Status FromRocks(const rocksdb::Status& status, const std::string& context) {
   return Status::IoError(message);
 }
 
+// RocksDB's own info LOG writer asserts (Debian builds keep asserts) when it writes again after
+// a failed write, so a full disk would abort the process. This one drops lines it cannot
+// write: the spool's errors reach the caller as Status anyway.
+class SpoolInfoLog final : public rocksdb::Logger {
+ public:
+  // No file: discard everything (read-only opens must not write into the spool directory).
+  explicit SpoolInfoLog(const std::optional<std::filesystem::path>& file)
+      : rocksdb::Logger(rocksdb::InfoLogLevel::INFO_LEVEL),
+        file_(file ? std::fopen(file->c_str(), "a") : nullptr) {}
+  ~SpoolInfoLog() override {
+    if (file_ != nullptr) std::fclose(file_);
+  }
+  SpoolInfoLog(const SpoolInfoLog&) = delete;
+  SpoolInfoLog& operator=(const SpoolInfoLog&) = delete;
+
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list arguments) override {
+    std::lock_guard lock(mutex_);
+    if (file_ == nullptr) return;
+    std::vfprintf(file_, format, arguments);
+    std::fputc('\n', file_);
+    std::fflush(file_);
+    // Keep it bounded: the spool runs for months; the last few MB are what anyone reads.
+    if (std::ftell(file_) > kMaxBytes) file_ = std::freopen(nullptr, "w", file_);
+  }
+
+ private:
+  static constexpr long kMaxBytes = 16L << 20;
+  std::mutex mutex_;
+  std::FILE* file_;
+};
+
 rocksdb::CompressionType ToRocks(Compression compression) {
   switch (compression) {
     case Compression::kNone:
@@ -56,15 +90,6 @@ std::string Describe(const EventKey& key) {
 }
 
 }  // namespace
-
-SpoolOptions SpoolOptionsFor(const config::Source& source, uint32_t source_id) {
-  SpoolOptions options;
-  options.directory = source.spool_dir;
-  options.source_id = source_id;
-  options.batch_size_events =
-      static_cast<uint64_t>(std::max<int64_t>(1, source.replica_batch_size));
-  return options;
-}
 
 // ---------------------------------------------------------------------------------------------
 struct EventCursor::Impl {
@@ -143,7 +168,10 @@ struct Spool::Impl {
     rocksdb::DBOptions db_options;
     db_options.create_if_missing = !options.read_only;
     db_options.create_missing_column_families = !options.read_only;
-    db_options.keep_log_file_num = 3;
+    db_options.info_log = std::make_shared<SpoolInfoLog>(
+        options.read_only
+            ? std::nullopt
+            : std::optional<std::filesystem::path>(options.directory / "rocksdb.log"));
     db_options.max_total_wal_size = 4 * options.write_buffer_bytes;
     rocksdb::ColumnFamilyOptions event_options;
     event_options.compression = ToRocks(options.compression);
@@ -305,6 +333,9 @@ struct Spool::Impl {
     summary.created_now = created_now;
     summary.resume = writer.resume;
     summary.last_replayed_batch_id = replayed.batch_id;
+    if (replayed.batch_id != 0 && replayed.last_key != EventKey{}) {
+      summary.last_replayed_position = replayed.last_key.position;
+    }
     summary.open_batch_id = writer.open_batch_id;
     for (const auto& [id, batch] : batches) {
       if (batch.state == BatchState::kClosed) summary.closed_batch_ids.push_back(id);
@@ -349,7 +380,10 @@ Result<Spool> Spool::Open(const SpoolOptions& options) {
   RETURN_IF_ERROR(impl->OpenDatabase());
   impl->created_now = !exists;
   ASSIGN_OR_RETURN(auto format_value, impl->GetMetadata(format::kFormatKey));
-  if (!format_value && !options.read_only) {
+  if (!format_value && options.read_only) {
+    return Status::NotFound(impl->Context() + ": no spool there yet (being created)");
+  }
+  if (!format_value) {
     // A new spool (or one killed before this first write landed: same thing).
     rocksdb::WriteBatch write;
     write.Put(impl->metadata, format::kFormatKey, EncodeFixed32(format::kSpoolFormatVersion));

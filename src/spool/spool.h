@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "common/status.h"
-#include "config/config.h"
 #include "event/change_event.h"
 #include "spool/batch.h"
 #include "spool/reconcile.h"
@@ -21,6 +20,8 @@ namespace chameleon::spool {
 // (FORMAT.md, "Compression").
 enum class Compression { kNone, kLz4, kZstd };
 
+// From the configuration: directory = Source::spool_dir, batch_size_events =
+// Source::replica_batch_size, source_id = the catalogue's id of the source.
 struct SpoolOptions {
   std::filesystem::path directory;
   uint32_t source_id = 0;              // sch_chameleon's source id: the first key field
@@ -32,9 +33,6 @@ struct SpoolOptions {
   uint64_t write_buffer_bytes = 64ULL << 20;
   bool read_only = false;  // `spool inspect`: no lock, no writes, safe beside a running replica
 };
-
-// The options of a configured source: its spool_dir and replica_batch_size.
-SpoolOptions SpoolOptionsFor(const config::Source& source, uint32_t source_id);
 
 struct AppendResult {
   uint64_t batch_id = 0;        // the batch the events went to (0 for an empty transaction)
