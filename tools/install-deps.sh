@@ -7,7 +7,8 @@ packages=(
   build-essential cmake pkg-config ninja-build
   clang-format clang-tidy
   librocksdb-dev libmariadb-dev libpq-dev libyaml-cpp-dev libcli11-dev
-  libspdlog-dev libfmt-dev libzstd-dev nlohmann-json3-dev
+  libspdlog-dev libfmt-dev libzstd-dev nlohmann-json3-dev libbackward-cpp-dev libdw-dev
+  libcurl4-openssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   mariadb-server mariadb-client postgresql-15 postgresql-client-15
 )

@@ -8,11 +8,16 @@
 
 #include "commands/context.h"
 #include "commands/registry.h"
+#include "common/strings.h"
 #include "common/version.h"
+#include "logging/crash_handler.h"
 #include "logging/logging.h"
 
 int main(int argc, char** argv) {
   using chameleon::commands::Options;
+  // The command line never holds a password (they live in the configuration file only).
+  chameleon::logging::InstallCrashHandler(
+      chameleon::Join(std::vector<std::string>(argv, argv + argc), " "));
   // Until a command opens its log, nothing is logged (errors still reach stderr).
   spdlog::set_default_logger(std::make_shared<spdlog::logger>(
       "chameleon", std::make_shared<spdlog::sinks::null_sink_mt>()));

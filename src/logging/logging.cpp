@@ -8,6 +8,8 @@
 
 #include <system_error>
 
+#include "logging/crash_handler.h"
+
 namespace chameleon::logging {
 namespace {
 
@@ -69,6 +71,7 @@ Status Setup(const Options& options) {
   logger->set_level(ToSpdlog(options.level));
   logger->flush_on(spdlog::level::info);
   spdlog::set_default_logger(logger);
+  SetCrashLogFile(g_current_file);
   return Status::Ok();
 }
 
