@@ -85,12 +85,22 @@ step "Creating the replica catalogue and registering the source"
 run "$binary" create_replica_schema --config "$config_name"
 run "$binary" add_source --config "$config_name" --source demo
 
-for command in init_replica start_replica; do
-  step "chameleon $command"
-  if ! run "$binary" "$command" --config "$config_name" --source demo; then
-    echo "($command is not built yet: see the README for the commands that work today)"
-  fi
+step "Copying the demo database into PostgreSQL (init_replica, in the background)"
+run "$binary" init_replica --config "$config_name" --source demo
+for _ in $(seq 1 120); do
+  status=$("$binary" show_status --config "$config_name" --source demo --json |
+           sed -n 's/^ *"status": "\(.*\)",$/\1/p' | head -1)
+  [ "$status" = "initialising" ] || [ "$status" = "ready" ] || break
+  sleep 1
 done
+echo "source status: $status"
+tools/testenv.sh psql "$CHAMELEON_PG_DATABASE" -c \
+  "SELECT table_name, (xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM demo.%I', table_name), false, true, '')))[1]::text AS rows FROM information_schema.tables WHERE table_schema = 'demo' ORDER BY 1"
+
+step "chameleon start_replica"
+if ! run "$binary" start_replica --config "$config_name" --source demo; then
+  echo "(start_replica is not built yet: see the README for the commands that work today)"
+fi
 
 step "Replica status"
 run "$binary" show_status --config "$config_name" --source demo

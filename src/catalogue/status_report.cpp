@@ -27,28 +27,39 @@ std::string FormatLag(const std::optional<double>& seconds) {
   return fmt::format("{} day{} {}", days, days == 1 ? "" : "s", clock);
 }
 
+std::string ShownStatus(const std::string& stored, bool daemon_registered,
+                        const std::optional<double>& heartbeat_age_seconds,
+                        const std::optional<bool>& local_process_alive) {
+  if (stored != "running" && stored != "initialising" && stored != "syncing") return stored;
+  if (daemon_registered) {
+    bool silent = !heartbeat_age_seconds || *heartbeat_age_seconds > kHeartbeatTimeoutSeconds;
+    return silent ? "dead" : stored;
+  }
+  if (local_process_alive && !*local_process_alive) return "dead";
+  return stored;
+}
+
 Result<std::vector<SourceStatus>> QuerySourceStatus(pg::Connection& connection,
-                                                    const std::optional<std::string>& source) {
-  // A daemon that claims to run but stopped beating (killed, host rebooted) is shown as
-  // "dead": pg_chameleon shows such sources as running forever (its issue #119).
-  std::string sql = fmt::format(
-      "SELECT s.i_id_source, s.t_source, s.enm_source_type::text, s.enm_status::text, "
-      " CASE WHEN s.enm_status IN ('running', 'initialising', 'syncing') "
-      "       AND (s.ts_heartbeat IS NULL "
-      "            OR clock_timestamp() - s.ts_heartbeat > interval '{} seconds') "
-      "      THEN 'dead' ELSE s.enm_status::text END, "
-      " coalesce(s.t_status_reason, ''), s.b_consistent, "
-      " extract(epoch FROM date_trunc('seconds', now() AT TIME ZONE 'UTC') - r.ts_last_received), "
-      " coalesce(to_char(r.ts_last_received, 'YYYY-MM-DD HH24:MI:SS'), ''), "
-      " extract(epoch FROM r.ts_last_received - p.ts_last_replayed), "
-      " coalesce(to_char(p.ts_last_replayed, 'YYYY-MM-DD HH24:MI:SS'), '') "
-      "FROM sch_chameleon.t_sources s "
-      "LEFT JOIN sch_chameleon.t_last_received r USING (i_id_source) "
-      "LEFT JOIN sch_chameleon.t_last_replayed p USING (i_id_source) "
-      "WHERE $1::text IS NULL OR s.t_source = $1 "
-      "ORDER BY s.i_id_source",
-      kHeartbeatTimeoutSeconds);
-  ASSIGN_OR_RETURN(pg::Rows rows, connection.Query(sql, {source}));
+                                                    const std::optional<std::string>& source,
+                                                    const LocalProcessProbe& probe) {
+  // pg_chameleon shows a killed daemon as running forever (its issue #119); we do not.
+  ASSIGN_OR_RETURN(
+      pg::Rows rows,
+      connection.Query(
+          "SELECT s.i_id_source, s.t_source, s.enm_source_type::text, s.enm_status::text, "
+          " s.i_pid IS NOT NULL, extract(epoch FROM clock_timestamp() - s.ts_heartbeat), "
+          " coalesce(s.t_status_reason, ''), s.b_consistent, "
+          " extract(epoch FROM date_trunc('seconds', now() AT TIME ZONE 'UTC') - "
+          "   r.ts_last_received), "
+          " coalesce(to_char(r.ts_last_received, 'YYYY-MM-DD HH24:MI:SS'), ''), "
+          " extract(epoch FROM r.ts_last_received - p.ts_last_replayed), "
+          " coalesce(to_char(p.ts_last_replayed, 'YYYY-MM-DD HH24:MI:SS'), '') "
+          "FROM sch_chameleon.t_sources s "
+          "LEFT JOIN sch_chameleon.t_last_received r USING (i_id_source) "
+          "LEFT JOIN sch_chameleon.t_last_replayed p USING (i_id_source) "
+          "WHERE $1::text IS NULL OR s.t_source = $1 "
+          "ORDER BY s.i_id_source",
+          {source}));
   std::vector<SourceStatus> statuses;
   for (int row = 0; row < rows.size(); ++row) {
     SourceStatus status;
@@ -56,13 +67,17 @@ Result<std::vector<SourceStatus>> QuerySourceStatus(pg::Connection& connection,
     status.name = rows.Text(row, 1);
     status.type = rows.Text(row, 2);
     status.status = rows.Text(row, 3);
-    status.shown_status = rows.Text(row, 4);
-    status.status_reason = rows.Text(row, 5);
-    status.consistent = rows.Bool(row, 6);
-    status.read_lag_seconds = OptionalDouble(rows, row, 7);
-    status.last_read = rows.Text(row, 8);
-    status.replay_lag_seconds = OptionalDouble(rows, row, 9);
-    status.last_replay = rows.Text(row, 10);
+    status.daemon_registered = rows.Bool(row, 4);
+    status.heartbeat_age_seconds = OptionalDouble(rows, row, 5);
+    status.status_reason = rows.Text(row, 6);
+    status.consistent = rows.Bool(row, 7);
+    status.read_lag_seconds = OptionalDouble(rows, row, 8);
+    status.last_read = rows.Text(row, 9);
+    status.replay_lag_seconds = OptionalDouble(rows, row, 10);
+    status.last_replay = rows.Text(row, 11);
+    std::optional<bool> alive = probe ? probe(status.name) : std::nullopt;
+    status.shown_status =
+        ShownStatus(status.status, status.daemon_registered, status.heartbeat_age_seconds, alive);
     statuses.push_back(std::move(status));
   }
   return statuses;

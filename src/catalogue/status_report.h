@@ -2,6 +2,7 @@
 // the spool or the daemons (the catalogue is the truth; daemons keep it current).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,8 +20,10 @@ struct SourceStatus {
   std::string name;
   std::string type;
   std::string status;        // as stored in t_sources
-  std::string shown_status;  // what the user sees: "dead" when a running daemon is silent
+  std::string shown_status;  // what the user sees: "dead" when the process is gone
   std::string status_reason;
+  bool daemon_registered = false;               // t_sources.i_pid is set
+  std::optional<double> heartbeat_age_seconds;  // since t_sources.ts_heartbeat
   bool consistent = true;
   std::optional<double> read_lag_seconds;
   std::string last_read;  // timestamps as text, "" when never
@@ -61,9 +64,22 @@ struct ErrorEntry {
   std::optional<int64_t> binlog_position;
 };
 
-// All sources, or the one named.
+// Whether the process working for `source` on this host is alive (its pid file is locked);
+// nullopt when that cannot be told from here.
+using LocalProcessProbe = std::function<std::optional<bool>(const std::string& source)>;
+
+// The status to show for a source whose catalogue status is `stored`: "dead" when it claims a
+// process works for it (running, initialising, syncing) but that process is gone — a
+// registered daemon silent for over kHeartbeatTimeoutSeconds, or, for a process that does
+// not beat (init_replica), no live holder of its pid file. Pure.
+std::string ShownStatus(const std::string& stored, bool daemon_registered,
+                        const std::optional<double>& heartbeat_age_seconds,
+                        const std::optional<bool>& local_process_alive);
+
+// All sources, or the one named; `probe` (may be empty) checks local pid files.
 Result<std::vector<SourceStatus>> QuerySourceStatus(pg::Connection& connection,
-                                                    const std::optional<std::string>& source);
+                                                    const std::optional<std::string>& source,
+                                                    const LocalProcessProbe& probe);
 
 // `auto_maintenance` is the source's interval text or "disabled".
 Result<SourceDetail> QuerySourceDetail(pg::Connection& connection, int64_t source_id,

@@ -6,6 +6,7 @@
 #include "catalogue/sources.h"
 #include "catalogue/status_report.h"
 #include "commands/handlers.h"
+#include "commands/steps.h"
 
 namespace chameleon::commands {
 
@@ -44,7 +45,7 @@ int DropReplicaSchema(Context& context) {
   }
   if (state->kind == catalogue::CatalogueKind::kChameleon &&
       state->version == catalogue::LatestVersion()) {
-    auto sources = catalogue::QuerySourceStatus(*connection, std::nullopt);
+    auto sources = QueryStatuses(context, *connection, std::nullopt);
     if (!sources.ok()) return context.Fail(sources.status());
     for (const auto& source : *sources) {
       // A daemon shown dead cannot be hurt; a live one would lose its catalogue under it.

@@ -151,7 +151,7 @@ int ShowStatus(Context& context) {
     auto record = RequireRegistered(context, *connection, *only);
     if (!record.ok()) return context.Fail(record.status());
   }
-  auto statuses = catalogue::QuerySourceStatus(*connection, only);
+  auto statuses = QueryStatuses(context, *connection, only);
   if (!statuses.ok()) return context.Fail(statuses.status());
   std::optional<catalogue::SourceDetail> detail;
   if (only) {
@@ -182,11 +182,14 @@ int ShowStatus(Context& context) {
   context.out() << table.Render();
   for (const auto& status : *statuses) {
     if (status.shown_status == "dead") {
+      std::string why = status.daemon_registered
+                            ? fmt::format("its daemon has not reported for over {} s",
+                                          catalogue::kHeartbeatTimeoutSeconds)
+                            : "no process holds its pid file";
       context.out() << fmt::format(
-          "\n{}: the catalogue says {}, but its daemon has not reported for over {} s: it is not "
-          "running. Reset it with `chameleon enable_replica --config {} --source {}`.\n",
-          status.name, status.status, catalogue::kHeartbeatTimeoutSeconds, context.options().config,
-          status.name);
+          "\n{}: the catalogue says {}, but {}: it is not running. Reset it with `chameleon "
+          "enable_replica --config {} --source {}`.\n",
+          status.name, status.status, why, context.options().config, status.name);
     } else if (!status.status_reason.empty()) {
       context.out() << fmt::format("\n{}: {}: {}\n", status.name, status.status,
                                    status.status_reason);

@@ -130,7 +130,7 @@ int DropSource(Context& context) {
   if (!connection.ok()) return context.Fail(connection.status());
   auto record = RequireRegistered(context, *connection, *name);
   if (!record.ok()) return context.Fail(record.status());
-  auto status = catalogue::QuerySourceStatus(*connection, *name);
+  auto status = QueryStatuses(context, *connection, *name);
   if (!status.ok()) return context.Fail(status.status());
   const std::string& shown = status->front().shown_status;
   if (shown == "running" || shown == "initialising" || shown == "syncing") {
@@ -186,7 +186,7 @@ int EnableReplica(Context& context) {
   auto record = RequireRegistered(context, *connection, *name);
   if (!record.ok()) return context.Fail(record.status());
   if (state->version >= 2) {
-    auto status = catalogue::QuerySourceStatus(*connection, *name);
+    auto status = QueryStatuses(context, *connection, *name);
     if (!status.ok()) return context.Fail(status.status());
     if (status->front().shown_status == "running") {
       return context.Fail(fmt::format(

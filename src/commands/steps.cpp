@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "catalogue/catalogue.h"
+#include "daemon/daemon.h"
 
 namespace chameleon::commands {
 
@@ -24,6 +25,20 @@ Result<catalogue::SourceRecord> RequireRegistered(Context& context, pg::Connecti
         name, context.options().config, name));
   }
   return *record;
+}
+
+Result<std::vector<catalogue::SourceStatus>> QueryStatuses(
+    Context& context, pg::Connection& connection, const std::optional<std::string>& source) {
+  ASSIGN_OR_RETURN(const config::Config* config, context.Config());
+  std::filesystem::path pid_dir = config->pid_dir;
+  auto probe = [pid_dir](const std::string& name) -> std::optional<bool> {
+    std::filesystem::path pid_file = daemon::PidFilePath(pid_dir, name);
+    std::error_code error;
+    // No pid file here: the process may run on another host; say nothing.
+    if (!std::filesystem::exists(pid_file, error)) return std::nullopt;
+    return daemon::PidFile::Holder(pid_file).has_value();
+  };
+  return catalogue::QuerySourceStatus(connection, source, probe);
 }
 
 Result<std::string> RequireSourceOption(Context& context) {

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "catalogue/sources.h"
+#include "catalogue/status_report.h"
 #include "commands/context.h"
 
 namespace chameleon::commands {
@@ -14,6 +15,10 @@ Result<pg::Connection> ConnectToCurrentCatalogue(Context& context);
 // The catalogue row of `name`, or a NotFound that says to run add_source.
 Result<catalogue::SourceRecord> RequireRegistered(Context& context, pg::Connection& connection,
                                                   const std::string& name);
+
+// Source statuses with local pid files checked, so a gone process shows "dead".
+Result<std::vector<catalogue::SourceStatus>> QueryStatuses(
+    Context& context, pg::Connection& connection, const std::optional<std::string>& source);
 
 // --source as given (the catalogue may know sources the configuration no longer lists).
 Result<std::string> RequireSourceOption(Context& context);

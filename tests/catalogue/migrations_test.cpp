@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "catalogue/status_report.h"
+
 namespace chameleon::catalogue {
 namespace {
 
@@ -27,6 +29,20 @@ TEST(Migrations, FirstCreatesTheSchemaWithPgChameleonsTableNames) {
   }
   EXPECT_EQ(sql.find("CREATE TABLE sch_chameleon.t_log_replica"), std::string::npos)
       << "the payload lives in the spool";
+}
+
+TEST(ShownStatus, TellsADeadProcessFromALiveOne) {
+  // Statuses without a process are shown as stored.
+  EXPECT_EQ(ShownStatus("stopped", true, std::nullopt, false), "stopped");
+  EXPECT_EQ(ShownStatus("error", false, std::nullopt, false), "error");
+  // A registered daemon is judged by its heartbeat.
+  EXPECT_EQ(ShownStatus("running", true, 5.0, std::nullopt), "running");
+  EXPECT_EQ(ShownStatus("running", true, kHeartbeatTimeoutSeconds + 1.0, true), "dead");
+  EXPECT_EQ(ShownStatus("running", true, std::nullopt, true), "dead");
+  // An unregistered process (init_replica) by its local pid file, when there is one.
+  EXPECT_EQ(ShownStatus("initialising", false, std::nullopt, std::nullopt), "initialising");
+  EXPECT_EQ(ShownStatus("initialising", false, std::nullopt, true), "initialising");
+  EXPECT_EQ(ShownStatus("syncing", false, std::nullopt, false), "dead");
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "support/replica_sandbox.h"
@@ -59,6 +61,20 @@ TEST_F(ShowCommands, ADeadDaemonIsShownDeadNotRunning) {
   EXPECT_THAT(status.out, HasSubstr("enable_replica --config default --source mysql"));
   Sql("UPDATE sch_chameleon.t_sources SET ts_heartbeat = clock_timestamp()");
   EXPECT_THAT(sandbox_.Run({"show_status"}).out, HasSubstr("mysql  running"));
+}
+
+TEST_F(ShowCommands, AnInitWhoseProcessIsGoneIsShownDead) {
+  // init_replica does not beat a heartbeat; its pid file lock tells whether it still runs.
+  Sql("UPDATE sch_chameleon.t_sources SET enm_status = 'initialising'");
+  EXPECT_THAT(sandbox_.Run({"show_status"}).out, HasSubstr("mysql  initialising"))
+      << "no pid file here: the process may run elsewhere, so nothing is claimed";
+  std::filesystem::path pid_dir = sandbox_.home() / ".pg_chameleon/pid";
+  std::filesystem::create_directories(pid_dir);
+  std::ofstream(pid_dir / "mysql.pid") << "999999\n";  // left behind, locked by nobody
+  auto status = sandbox_.Run({"show_status"});
+  EXPECT_THAT(status.out, HasSubstr("mysql  dead"));
+  EXPECT_THAT(status.out, HasSubstr("the catalogue says initialising, but no process holds its "
+                                    "pid file"));
 }
 
 TEST_F(ShowCommands, ShowStatusOfOneSourceAddsItsDetail) {
