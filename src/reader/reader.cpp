@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "reader/ddl_parser.h"
 #include "reader/statement.h"
 
 namespace chameleon::reader {
@@ -251,14 +252,43 @@ Status Reader::HandleQuery(EventStream& stream, const BinlogEvent& event) {
     case StatementKind::kOther:
       break;
   }
-  if (filter_.WantsSchema(event.query.schema)) {
+  // DDL: the statement names its tables; the default database only fills in a missing schema
+  // (pg_chameleon missed `USE other; ALTER TABLE app.t ...`, its issue #123).
+  ParsedDdl parsed = ParseDdl(query);
+  const std::string& default_schema = event.query.schema;
+  bool wanted = false;
+  std::string schema = default_schema;
+  std::string table;
+  if (parsed.kind == DdlKind::kUnsupported) {
+    wanted = filter_.WantsSchema(default_schema);
+    if (wanted) {
+      spdlog::warn("reader: unsupported DDL at {} kept for the replayer ({}): {}",
+                   ToString(stream.event_start()), parsed.reason, query.substr(0, 500));
+    }
+  } else if (!parsed.temporary) {
+    std::vector<TableName> names = parsed.tables;
+    names.insert(names.end(), parsed.rename_to.begin(), parsed.rename_to.end());
+    for (const TableName& name : names) {
+      const std::string& name_schema = name.schema.empty() ? default_schema : name.schema;
+      if (filter_.WantsTable(name_schema, name.table)) {
+        if (!wanted) {
+          schema = name_schema;
+          table = name.table;
+        }
+        wanted = true;
+      }
+    }
+  }
+  if (wanted) {
     ChangeEvent ddl;
     ddl.operation = Operation::kDdl;
     ddl.position = stream.event_start();
     ddl.source_timestamp_seconds = event.header.timestamp;
     ddl.gtid = gtid_;
-    ddl.schema = event.query.schema;
+    ddl.schema = schema;
+    ddl.table = table;
     ddl.ddl_statement = query;
+    ddl.ddl_parsed = DescribeDdl(parsed);
     events_.push_back(std::move(ddl));
   }
   if (!in_transaction_) return EndTransaction(stream.next_position());
