@@ -29,7 +29,7 @@ struct SpoolOptions {
   // 0: only the write that closes a batch is synced (group commit). N: also sync a write when
   // the last sync is N ms old, bounding what a power loss takes from the open batch.
   uint64_t sync_interval_ms = 0;
-  Compression compression = Compression::kLz4;
+  Compression compression = Compression::kLz4;  // kLz4: LZ4, zstd for the bottom level
   uint64_t write_buffer_bytes = 64ULL << 20;
   bool read_only = false;  // `spool inspect`: no lock, no writes, safe beside a running replica
 };
