@@ -82,4 +82,11 @@ class ByteReader {
   bool ok_ = true;
 };
 
+// Bit `index` of a little-endian-within-byte bitmap (the binlog's NULL and column bitmaps);
+// the caller guarantees index / 8 < bits.size().
+inline bool BitIsSet(std::string_view bits, size_t index) {
+  auto byte = static_cast<unsigned>(static_cast<unsigned char>(bits[index / 8]));
+  return ((byte >> (index % 8)) & 1U) != 0;
+}
+
 }  // namespace chameleon::reader

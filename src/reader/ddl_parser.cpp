@@ -366,10 +366,12 @@ ParsedDdl ParseCreateTable(Parser& p, bool temporary) {
   TableName name;
   if (!p.Name(&name)) return Unsupported("CREATE TABLE without a table name");
   ddl.tables.push_back(name);
-  if (p.Accept("LIKE") ||
-      (p.PeekSymbol('(') && p.Peek("LIKE", 1) && p.AcceptSymbol('(') && p.Accept("LIKE"))) {
+  bool parenthesised = p.PeekSymbol('(') && p.Peek("LIKE", 1);
+  if (parenthesised) p.AcceptSymbol('(');
+  if (p.Accept("LIKE")) {
     ddl.kind = DdlKind::kCreateTableLike;
     if (!p.Name(&ddl.like)) return Unsupported("CREATE TABLE ... LIKE without a table name");
+    if (parenthesised && !p.AcceptSymbol(')')) return Unsupported("CREATE TABLE (LIKE: no ')'");
     return ddl;
   }
   ddl.kind = DdlKind::kCreateTable;

@@ -593,7 +593,7 @@ Status EventDecoder::DecodeTableMap(std::string_view post_header, std::string_vi
     ColumnInfo& column = map.columns[i];
     column.type = static_cast<uint8_t>(types[i]);
     ReadColumnMetadata(meta, column);
-    column.nullable = (static_cast<uint8_t>(null_bits[i / 8]) >> (i % 8) & 1U) != 0;
+    column.nullable = BitIsSet(null_bits, i);
     if (IsNumericType(column.real_type)) numeric.push_back(&column);
     if (IsCharacterType(column.real_type)) character.push_back(&column);
     if (IsEnumOrSet(column.real_type)) enum_set.push_back(&column);

@@ -157,15 +157,14 @@ Status DecodeImage(const TableMap& table, std::string_view present, ByteReader& 
   values->assign(count, Value());
   size_t present_count = 0;
   for (size_t i = 0; i < count; ++i) {
-    if ((static_cast<uint8_t>(present[i / 8]) >> (i % 8) & 1U) != 0) ++present_count;
+    if (BitIsSet(present, i)) ++present_count;
   }
   std::string_view nulls = in.Take((present_count + 7) / 8);
   if (!in.ok()) return Status::Corruption("row image truncated before its NULL bitmap");
   size_t present_index = 0;
   for (size_t i = 0; i < count; ++i) {
-    if ((static_cast<uint8_t>(present[i / 8]) >> (i % 8) & 1U) == 0) continue;
-    bool is_null =
-        (static_cast<uint8_t>(nulls[present_index / 8]) >> (present_index % 8) & 1U) != 0;
+    if (!BitIsSet(present, i)) continue;
+    bool is_null = BitIsSet(nulls, present_index);
     ++present_index;
     if (is_null) continue;
     Status status = DecodeColumnValue(table.columns[i], in, &(*values)[i]);

@@ -8,6 +8,7 @@
 #include "reader/binlog_format.h"
 #include "reader/charset.h"
 #include "reader/row_decoder.h"
+#include "reader/test_bytes.h"
 #include "reader/value_printer.h"
 
 namespace chameleon::reader {
@@ -92,11 +93,14 @@ TEST(ValueDecodeTest, DecimalTable) {
   }
   EXPECT_EQ(DecimalBinarySize(65, 30), 30U);
   EXPECT_EQ(DecimalBinarySize(14, 4), 7U);
-  ByteReader bad(Bytes({0x80, 0xff, 0xff}));  // digit group 65535 > 99
+  // The readers view these strings: they must outlive them.
+  std::string bad_bytes = Bytes({0x80, 0xff, 0xff});  // digit group 65535 > 99
+  std::string one_byte = Bytes({0x80});
+  ByteReader bad(bad_bytes);
   EXPECT_FALSE(DecodeDecimal(bad, 5, 2).ok());
-  ByteReader short_input(Bytes({0x80}));
+  ByteReader short_input(one_byte);
   EXPECT_FALSE(DecodeDecimal(short_input, 14, 4).ok());
-  ByteReader nonsense(Bytes({0x80}));
+  ByteReader nonsense(one_byte);
   EXPECT_FALSE(DecodeDecimal(nonsense, 2, 5).ok());
 }
 
