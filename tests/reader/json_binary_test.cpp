@@ -10,13 +10,6 @@
 namespace chameleon::reader {
 namespace {
 
-std::string Bytes(std::initializer_list<int> values) {
-  std::string out;
-  for (int v : values)
-    out += static_cast<char>(v);
-  return out;
-}
-
 std::string Text(const std::string& bytes) {
   Result<std::string> text = JsonBinaryToText(bytes);
   EXPECT_TRUE(text.ok()) << text.status().message();

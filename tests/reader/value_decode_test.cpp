@@ -14,13 +14,6 @@
 namespace chameleon::reader {
 namespace {
 
-std::string Bytes(std::initializer_list<int> values) {
-  std::string out;
-  for (int v : values)
-    out += static_cast<char>(v);
-  return out;
-}
-
 ColumnInfo Column(uint8_t type, uint16_t metadata = 0, bool is_unsigned = false,
                   uint32_t collation = 45) {
   ColumnInfo column;
