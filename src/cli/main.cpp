@@ -42,7 +42,13 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"critical", "error", "warning", "info"}))
       ->capture_default_str();
   app.add_flag("--full", options.full, "run_maintenance: full compaction");
-  app.add_flag("--json", options.json, "show_status/show_errors: JSON output");
+  app.add_flag("--json", options.json, "show_status/show_errors/spool inspect: JSON output");
+  app.add_flag("--batches", options.spool_batches, "spool inspect: the batches");
+  app.add_flag("--events", options.spool_events, "spool inspect: decoded events");
+  app.add_flag("--stats", options.spool_stats, "spool inspect: disk use, resume position");
+  app.add_option("--from", options.spool_from, "spool inspect --events: from FILE:POS");
+  app.add_option("--limit", options.spool_limit, "spool inspect --events: at most N events")
+      ->capture_default_str();
   app.set_version_flag("--version", "chameleon " CHAMELEON_VERSION);
   app.footer(chameleon::commands::CommandHelp() +
              "\nExit status: 0 success, 1 failure, 2 usage error or command not implemented yet.");

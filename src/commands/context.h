@@ -33,6 +33,12 @@ struct Options {
   std::string rollbar_level = "info";
   bool full = false;
   bool json = false;
+  // spool inspect
+  bool spool_batches = false;
+  bool spool_events = false;
+  bool spool_stats = false;
+  std::optional<std::string> spool_from;
+  size_t spool_limit = 100;
 };
 
 class Context {

@@ -22,6 +22,8 @@ int ShowConfig(Context& context);
 
 int SetConfigurationFiles(Context& context);
 
+int Spool(Context& context);  // spool inspect
+
 // init_commands.cpp
 int InitReplica(Context& context);
 int RefreshSchema(Context& context);

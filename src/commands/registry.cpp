@@ -32,7 +32,7 @@ const std::vector<CommandSpec>& AllCommands() {
       {"enable_replica", "reset a source left in error or not stopped cleanly", EnableReplica},
       {"run_maintenance", "compact the spool of --source", nullptr},
       {"update_schema_mappings", "apply changed schema_mappings of --source", nullptr},
-      {"spool", "inspect the spool of --source (spool inspect)", nullptr},
+      {"spool", "inspect the spool of --source (spool inspect)", Spool},
   };
   return commands;
 }
