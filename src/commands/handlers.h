@@ -30,4 +30,9 @@ int RefreshSchema(Context& context);
 int SyncTables(Context& context);
 int CopySchema(Context& context);
 
+// replica_commands.cpp
+int StartReplica(Context& context);
+int StopReplica(Context& context);
+int StopAllReplicas(Context& context);
+
 }  // namespace chameleon::commands

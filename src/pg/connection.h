@@ -60,6 +60,8 @@ class Rows {
 
 using Params = std::vector<std::optional<std::string>>;
 
+class Pipeline;
+
 class Connection {
  public:
   // Connects; the password goes to libpq as a parameter, never into a DSN string or a log.
@@ -97,6 +99,7 @@ class Connection {
   bool is_broken() const;
 
  private:
+  friend class Pipeline;  // pipeline mode drives the same PGconn (pipeline.h)
   struct Deleter {
     void operator()(pg_conn* connection) const;
   };

@@ -1,0 +1,327 @@
+// start_replica, stop_replica, stop_all_replicas: the replica daemon of a source (one
+// process: a replayer thread, a heartbeat in the main thread) and the commands that stop it.
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <thread>
+
+#include "catalogue/batches.h"
+#include "commands/handlers.h"
+#include "commands/steps.h"
+#include "daemon/daemon.h"
+#include "logging/logging.h"
+#include "replayer/replayer.h"
+#include "spool/spool.h"
+
+namespace chameleon::commands {
+namespace {
+
+// How long stop_replica waits for the batch in hand before the firm stop; losing nothing
+// either way is the exactly-once design (an unfinished batch rolls back and comes again).
+constexpr std::chrono::seconds kStopWait{30};
+constexpr std::chrono::seconds kHeartbeatEvery{5};
+
+std::atomic<bool> stop_requested{false};
+
+extern "C" void RequestStop(int /*signal*/) {
+  stop_requested.store(true);
+}
+
+void InstallStopHandlers() {
+  struct sigaction action {};
+  action.sa_handler = RequestStop;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGTERM, &action, nullptr);
+  sigaction(SIGINT, &action, nullptr);
+}
+
+// Sleeps up to `duration`, waking early when a stop is requested.
+void SleepUnlessStopped(std::chrono::milliseconds duration) {
+  auto until = std::chrono::steady_clock::now() + duration;
+  while (!stop_requested.load() && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+std::string HostName() {
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0) return "";
+  return name;
+}
+
+// Where a failure goes before the daemon has said it started: its waiting parent too.
+class Reporter {
+ public:
+  explicit Reporter(Context& context) : context_(context) {}
+  void Started() {
+    if (!started_) daemon::Ready();
+    started_ = true;
+  }
+  int Fail(const Status& status) {
+    if (!started_) daemon::Failed(status.message());
+    started_ = true;
+    return context_.Fail(status);
+  }
+
+ private:
+  Context& context_;
+  bool started_ = false;
+};
+
+// The replayer thread's verdict, read by the main thread once it has joined.
+struct ReplayThreadResult {
+  Status status;
+};
+
+void ReplayLoop(replayer::Replayer& replayer, const config::Source& source,
+                ReplayThreadResult* result) {
+  auto idle = std::chrono::milliseconds(1000L * std::max(1, source.sleep_loop_seconds));
+  while (!stop_requested.load()) {
+    auto outcome = replayer.ReplayOneBatch();
+    if (!outcome.ok()) {
+      if (outcome.status().code() == StatusCode::kUnavailable) {
+        // Nothing was lost and the batch stays in the spool: PostgreSQL may come back.
+        spdlog::warn("{}; trying again in {} s", outcome.status().message(), idle.count() / 1000);
+        SleepUnlessStopped(idle);
+        continue;
+      }
+      result->status = outcome.status();
+      stop_requested.store(true);
+      return;
+    }
+    if (!outcome->has_value()) SleepUnlessStopped(idle);  // idle: nothing closed yet
+  }
+}
+
+int RunReplica(Context& context, const config::Config& config, const config::Source& source) {
+  Reporter reporter(context);
+  bool foreground = context.options().debug || config.log_dest == config::LogDestination::kStdout;
+  if (foreground) reporter.Started();
+  auto pid_file = daemon::PidFile::Acquire(daemon::PidFilePath(config.pid_dir, source.name));
+  if (!pid_file.ok()) {
+    return reporter.Fail(Status::FailedPrecondition(fmt::format(
+        "the replica of source {} cannot start: {}", source.name, pid_file.status().message())));
+  }
+  auto connected = ConnectToCurrentCatalogue(context);
+  if (!connected.ok()) return reporter.Fail(connected.status());
+  pg::Connection& connection = *connected;
+  auto record = RequireRegistered(context, connection, source.name);
+  if (!record.ok()) return reporter.Fail(record.status());
+  const std::string& status = record->status;
+  if (status == "ready" || status == "initialising" || status == "syncing" || status == "error") {
+    std::string fix = status == "error" ? "fix the cause (`chameleon show_status --source " +
+                                              source.name + "`), then `chameleon enable_replica`"
+                      : status == "ready"
+                          ? "run `chameleon init_replica --source " + source.name + "` first"
+                          : "wait for the copy to finish";
+    return reporter.Fail(Status::FailedPrecondition(
+        fmt::format("source {} is {}; the replica cannot start: {}", source.name, status, fix)));
+  }
+  if (status == "running") {
+    // The pid file lock is free, so its daemon is gone (kill -9, a crash): the catalogue
+    // and the spool hold everything needed to go on without loss.
+    spdlog::warn("source {} was left running by a daemon that is gone; starting anyway",
+                 source.name);
+  }
+
+  spool::SpoolOptions spool_options;
+  spool_options.directory = source.spool_dir;
+  spool_options.source_id = static_cast<uint32_t>(record->id);
+  spool_options.batch_size_events = static_cast<uint64_t>(source.replica_batch_size);
+  auto opened = spool::Spool::Open(spool_options);
+  if (!opened.ok()) return reporter.Fail(opened.status());
+  spool::Spool spool = std::move(*opened);
+
+  replayer::ReplayerOptions options;
+  options.source_id = record->id;
+  options.source_name = source.name;
+  options.schema_mappings = source.schema_mappings;
+  options.type_map.overrides = config.type_override;
+  options.type_map.zero_date_sentinel = source.zero_date_sentinel;
+  options.on_error = source.on_error_replay;
+  replayer::Replayer replayer(
+      spool, [&context]() { return context.ConnectTarget(); }, options);
+  auto reconciled = replayer.Reconcile();
+  if (!reconciled.ok()) {
+    if (reconciled.status().code() != StatusCode::kNotFound) {
+      return reporter.Fail(reconciled.status());
+    }
+    // TODO(reader): a lost spool must be reset from the catalogue's last replayed
+    // coordinates (Spool::ResetFromCatalogue) before the reader thread reads; without the
+    // reader there is nothing to replay from an empty spool, so the replayer just waits.
+    spdlog::warn("{}", reconciled.status().message());
+  }
+  Status running = catalogue::MarkDaemonRunning(connection, source.name, getpid(), HostName());
+  if (!running.ok()) return reporter.Fail(running);
+  InstallStopHandlers();
+  reporter.Started();
+  spdlog::info("replica of source {} started (pid {}); spool {}", source.name, getpid(),
+               source.spool_dir.string());
+
+  // TODO(reader): start the reader thread here: reader::Reader (src/reader/reader.h) with
+  // ReaderOptions{source, start = t_sources' coordinates} on `&spool`, Run() in a thread,
+  // Stop() + join on the way out, a Run() error ends the daemon with status error. It needs
+  // its own log file (<config>_<source>_read.log: the replayer then gets
+  // ReplayerOptions::logger for _replay.log) and an end-to-end test against MariaDB before
+  // it is switched on. Until then this daemon replays what the spool holds.
+  ReplayThreadResult replay_result;
+  std::thread replay_thread(ReplayLoop, std::ref(replayer), std::cref(source), &replay_result);
+
+  auto next_prune = std::chrono::steady_clock::now();
+  auto prune_every = std::chrono::seconds(10L * std::max(1, source.sleep_loop_seconds));
+  while (!stop_requested.load()) {
+    SleepUnlessStopped(kHeartbeatEvery);
+    if (stop_requested.load()) break;
+    if (connection.is_broken()) {
+      auto again = context.ConnectTarget();
+      if (!again.ok()) {
+        spdlog::warn("heartbeat: {}", again.status().message());
+        continue;
+      }
+      connection = std::move(*again);
+    }
+    Status beat = catalogue::Heartbeat(connection, source.name, getpid());
+    if (!beat.ok()) spdlog::warn("heartbeat: {}", beat.message());
+    if (std::chrono::steady_clock::now() >= next_prune) {
+      next_prune = std::chrono::steady_clock::now() + prune_every;
+      auto pruned = catalogue::PruneReplayedBatches(connection, record->id, source.batch_retention);
+      if (!pruned.ok()) spdlog::warn("batch_retention: {}", pruned.status().message());
+    }
+  }
+  spdlog::info("replica of source {} stopping: finishing the batch in hand", source.name);
+  replay_thread.join();
+  if (connection.is_broken()) {
+    auto again = context.ConnectTarget();
+    if (again.ok()) connection = std::move(*again);
+  }
+  if (!replay_result.status.ok()) {
+    Status marked = catalogue::MarkDaemonEnded(connection, source.name, catalogue::kStatusError,
+                                               replay_result.status.message());
+    if (!marked.ok()) spdlog::error("cannot record the error: {}", marked.message());
+    return context.Fail(replay_result.status);
+  }
+  Status stopped = catalogue::MarkDaemonEnded(connection, source.name, catalogue::kStatusStopped,
+                                              "stopped by stop_replica");
+  if (!stopped.ok()) return context.Fail(stopped);
+  spdlog::info("replica of source {} stopped", source.name);
+  return kExitOk;
+}
+
+bool ProcessAlive(int pid) {
+  return kill(pid, 0) == 0;
+}
+
+// Signals the daemon of `source` and waits for it; true when one was running.
+Result<bool> StopOne(Context& context, const config::Config& config, const std::string& source) {
+  std::filesystem::path pid_path = daemon::PidFilePath(config.pid_dir, source);
+  std::optional<int> pid = daemon::PidFile::Holder(pid_path);
+  if (!pid) return false;
+  if (kill(*pid, SIGTERM) != 0) {
+    return Status::PermissionDenied(
+        fmt::format("cannot signal the replica of source {} (pid {})", source, *pid));
+  }
+  auto deadline = std::chrono::steady_clock::now() + kStopWait;
+  while (ProcessAlive(*pid) && daemon::PidFile::Holder(pid_path) &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  if (!daemon::PidFile::Holder(pid_path)) return true;
+  // The firm stop: the batch in hand was not committed, so PostgreSQL rolls it back and the
+  // next start applies it again from the spool; nothing is lost or doubled.
+  kill(*pid, SIGKILL);
+  while (daemon::PidFile::Holder(pid_path)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  auto connection = ConnectToCurrentCatalogue(context);
+  if (connection.ok()) {
+    RETURN_IF_ERROR(catalogue::MarkDaemonEnded(
+        *connection, source, catalogue::kStatusStopped,
+        fmt::format("stopped by force after {} s; the batch in hand was rolled back and will "
+                    "be applied at the next start",
+                    kStopWait.count())));
+  }
+  context.Warn(
+      fmt::format("the replica of source {} did not stop within {} s and was killed; "
+                  "nothing is lost (the unfinished batch is applied at the next start)",
+                  source, kStopWait.count()));
+  return true;
+}
+
+}  // namespace
+
+int StartReplica(Context& context) {
+  auto loaded = context.Config();
+  if (!loaded.ok()) return context.Fail(loaded.status());
+  const config::Config& config = **loaded;
+  auto found = context.Source(true);
+  if (!found.ok()) return context.Fail(found.status());
+  const config::Source& source = **found;
+  if (source.type == config::SourceType::kPgsql) {
+    return context.Fail(
+        Status::NotSupported("source " + source.name + " is of type pgsql, which has no replica"));
+  }
+  if (auto holder = daemon::PidFile::Holder(daemon::PidFilePath(config.pid_dir, source.name))) {
+    return context.Fail(Status::FailedPrecondition(fmt::format(
+        "the replica of source {} is already running (pid {}); `chameleon stop_replica --source "
+        "{}` stops it",
+        source.name, *holder, source.name)));
+  }
+  context.OpenLog("replay");
+  bool foreground = context.options().debug || config.log_dest == config::LogDestination::kStdout;
+  if (!foreground) {
+    // Nothing may be connected yet: a forked libpq connection must not be shared.
+    std::filesystem::path log_file = logging::CurrentFile();
+    logging::Shutdown();
+    auto role = daemon::Daemonise(log_file);
+    if (!role.ok() || *role == daemon::Role::kParent) {
+      context.OpenLog("replay");
+      if (!role.ok()) return context.Fail(role.status());
+      context.Say(fmt::format(
+          "replica of source '{}' started in the background; its log is {}; `chameleon "
+          "show_status --source {}` shows it, `chameleon stop_replica --source {}` stops it",
+          source.name, log_file.string(), source.name, source.name));
+      return kExitOk;
+    }
+    context.OpenLog("replay");
+  }
+  return RunReplica(context, config, source);
+}
+
+int StopReplica(Context& context) {
+  auto loaded = context.Config();
+  if (!loaded.ok()) return context.Fail(loaded.status());
+  auto found = context.Source(true);
+  if (!found.ok()) return context.Fail(found.status());
+  context.OpenLog("");
+  auto stopped = StopOne(context, **loaded, (*found)->name);
+  if (!stopped.ok()) return context.Fail(stopped.status());
+  if (!*stopped) {
+    return context.Fail(Status::FailedPrecondition(
+        fmt::format("no replica of source {} runs on this host", (*found)->name)));
+  }
+  context.Say(fmt::format("replica of source '{}' stopped", (*found)->name));
+  return kExitOk;
+}
+
+int StopAllReplicas(Context& context) {
+  auto loaded = context.Config();
+  if (!loaded.ok()) return context.Fail(loaded.status());
+  context.OpenLog("");
+  int stopped_count = 0;
+  for (const auto& source : (*loaded)->sources) {
+    auto stopped = StopOne(context, **loaded, source.name);
+    if (!stopped.ok()) return context.Fail(stopped.status());
+    if (*stopped) {
+      ++stopped_count;
+      context.Say(fmt::format("replica of source '{}' stopped", source.name));
+    }
+  }
+  if (stopped_count == 0) context.Say("no replica was running");
+  return kExitOk;
+}
+
+}  // namespace chameleon::commands

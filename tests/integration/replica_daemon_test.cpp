@@ -1,0 +1,157 @@
+// start_replica / stop_replica as a user runs them: a daemon that replays its spool into
+// PostgreSQL, shows running with a live heartbeat, refuses a second start, stops within its
+// bound, and is shown dead (not running) after a kill -9.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <chrono>
+#include <thread>
+
+#include "catalogue/sources.h"
+#include "spool/spool.h"
+#include "support/replica_sandbox.h"
+#include "support/test_servers.h"
+
+namespace chameleon {
+namespace {
+
+using test_support::QueryText;
+using test_support::ReplicaSandbox;
+using ::testing::HasSubstr;
+
+class ReplicaDaemon : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(sandbox_.Run({"create_replica_schema"}).exit_code, 0);
+    ASSERT_EQ(sandbox_.Run({"add_source", "--source", "mysql"}).exit_code, 0);
+    auto admin = test_support::MysqlAdmin();
+    ASSERT_TRUE(admin.Execute("USE `" + sandbox_.mysql_schema() + "`").ok());
+    ASSERT_TRUE(admin.Execute("CREATE TABLE t (id int PRIMARY KEY, v varchar(10))").ok());
+    ASSERT_TRUE(admin.Execute("INSERT INTO t VALUES (1, 'a')").ok());
+    auto init = sandbox_.Run({"init_replica", "--source", "mysql", "--debug"});
+    ASSERT_EQ(init.exit_code, 0) << init.all();
+  }
+
+  std::string Q(const std::string& sql) {
+    auto target = sandbox_.Target();
+    return QueryText(target, sql);
+  }
+
+  std::string Rows() {
+    return Q("SELECT string_agg(id || '=' || v, ' ' ORDER BY id) FROM \"" +
+             sandbox_.destination_schema() + "\".t");
+  }
+
+  // Polls `probe` for up to `seconds`; true once it returns true.
+  template <typename Probe>
+  bool WaitFor(Probe probe, int seconds = 30) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (probe()) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    return probe();
+  }
+
+  // A closed batch in the source's spool, as the reader would leave it.
+  void WriteSpool() {
+    auto target = sandbox_.Target();
+    auto source = catalogue::FindSource(target, "mysql");
+    ASSERT_TRUE(source.ok() && source->has_value());
+    spool::SpoolOptions options;
+    options.directory = sandbox_.home() / ".pg_chameleon" / "spool" / "mysql";
+    options.source_id = static_cast<uint32_t>((*source)->id);
+    auto spool = spool::Spool::Open(options);
+    ASSERT_TRUE(spool.ok()) << spool.status().message();
+    TableShape shape;
+    shape.schema = sandbox_.mysql_schema();
+    shape.table = "t";
+    shape.version = 1;
+    ColumnShape id;
+    id.name = "id";
+    id.column_type = "int(11)";
+    id.nullable = false;
+    ColumnShape v;
+    v.name = "v";
+    v.column_type = "varchar(10)";
+    shape.columns = {id, v};
+    shape.primary_key = {0};
+    ChangeEvent insert;
+    insert.operation = Operation::kInsert;
+    insert.position = {999999, 4};
+    insert.schema = shape.schema;
+    insert.table = "t";
+    insert.shape_version = 1;
+    insert.after = {Value::Int(2), Value::String("b")};
+    ChangeEvent update = insert;
+    update.operation = Operation::kUpdate;
+    update.position = {999999, 200};
+    update.before = {Value::Int(1), Value::String("a")};
+    update.after = {Value::Int(1), Value::String("a2")};
+    std::vector<ChangeEvent> events = {insert, update};
+    ASSERT_TRUE(spool->AppendTransaction(events, {999999, 400}, {&shape, 1}).ok());
+    ASSERT_TRUE(spool->CloseBatch().ok());
+  }
+
+  std::string Status() {
+    return Q(
+        "SELECT enm_status || ' ' || (i_pid IS NOT NULL) || ' ' || "
+        "coalesce((clock_timestamp() - ts_heartbeat < interval '60 seconds')::text, 'none') "
+        "FROM sch_chameleon.t_sources WHERE t_source = 'mysql'");
+  }
+
+  ReplicaSandbox sandbox_;
+};
+
+TEST_F(ReplicaDaemon, StartReplaysBeatsRefusesASecondStartAndStopsInTime) {
+  WriteSpool();
+  auto started = sandbox_.Run({"start_replica", "--source", "mysql"});
+  ASSERT_EQ(started.exit_code, 0) << started.all();
+  EXPECT_THAT(started.out, HasSubstr("background"));
+  EXPECT_TRUE(WaitFor([&] { return Rows() == "1=a2 2=b"; })) << Rows();
+  EXPECT_EQ(Status(), "running true true");
+  auto status = sandbox_.Run({"show_status", "--source", "mysql"});
+  EXPECT_THAT(status.out, HasSubstr("running"));
+
+  auto second = sandbox_.Run({"start_replica", "--source", "mysql"});
+  EXPECT_EQ(second.exit_code, 1);
+  EXPECT_THAT(second.err, HasSubstr("already running"));
+
+  auto before_stop = std::chrono::steady_clock::now();
+  auto stopped = sandbox_.Run({"stop_replica", "--source", "mysql"});
+  auto stop_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - before_stop).count();
+  ASSERT_EQ(stopped.exit_code, 0) << stopped.all();
+  EXPECT_LT(stop_seconds, 30.0);
+  EXPECT_EQ(Status().substr(0, 13), "stopped false");
+  EXPECT_THAT(sandbox_.Logs(), HasSubstr("replica of source mysql stopped"));
+  EXPECT_EQ(Q("SELECT count(*) FROM sch_chameleon.t_replica_batch WHERE b_replayed"), "1");
+  auto again = sandbox_.Run({"stop_replica", "--source", "mysql"});
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_THAT(again.err, HasSubstr("no replica of source mysql runs"));
+}
+
+TEST_F(ReplicaDaemon, AKilledDaemonIsShownDeadAndCanStartAgain) {
+  auto started = sandbox_.Run({"start_replica", "--source", "mysql"});
+  ASSERT_EQ(started.exit_code, 0) << started.all();
+  ASSERT_TRUE(WaitFor([&] { return Status() == "running true true"; })) << Status();
+  int pid = std::stoi(Q("SELECT i_pid FROM sch_chameleon.t_sources WHERE t_source = 'mysql'"));
+  ASSERT_EQ(kill(pid, SIGKILL), 0);
+  ASSERT_TRUE(WaitFor([&] { return kill(pid, 0) != 0; }, 10));
+  // The heartbeat goes stale after 60 s; age it rather than wait.
+  Q("UPDATE sch_chameleon.t_sources SET ts_heartbeat = ts_heartbeat - interval '2 minutes' "
+    "RETURNING 1");
+  auto status = sandbox_.Run({"show_status"});
+  EXPECT_THAT(status.out, HasSubstr("mysql  dead"));
+
+  auto restarted = sandbox_.Run({"start_replica", "--source", "mysql"});
+  ASSERT_EQ(restarted.exit_code, 0) << restarted.all();
+  EXPECT_TRUE(WaitFor([&] { return Status() == "running true true"; })) << Status();
+  auto stopped = sandbox_.Run({"stop_all_replicas"});
+  EXPECT_EQ(stopped.exit_code, 0) << stopped.all();
+  EXPECT_EQ(Status().substr(0, 7), "stopped");
+}
+
+}  // namespace
+}  // namespace chameleon
