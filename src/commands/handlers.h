@@ -35,4 +35,7 @@ int StartReplica(Context& context);
 int StopReplica(Context& context);
 int StopAllReplicas(Context& context);
 
+// detach_commands.cpp
+int DetachReplica(Context& context);
+
 }  // namespace chameleon::commands

@@ -11,6 +11,7 @@
 #include "commands/steps.h"
 #include "common/strings.h"
 #include "daemon/daemon.h"
+#include "init/foreign_keys.h"
 #include "init/mysql_copy.h"
 #include "logging/logging.h"
 #include "mysql/server_checks.h"
@@ -115,6 +116,19 @@ Result<init::CopyRequest> BuildRequest(Context& context, const config::Source& s
   return request;
 }
 
+// Reads the foreign keys of the mapped schemas from MySQL and builds them; a key that fails
+// is a warning, as in pg_chameleon.
+Result<init::ForeignKeyReport> BuildForeignKeys(Context& context, const config::Source& source) {
+  ASSIGN_OR_RETURN(mysql::Connection mysql, context.ConnectSource(source));
+  ASSIGN_OR_RETURN(std::vector<init::ForeignKey> keys, init::ReadForeignKeys(mysql, source));
+  ASSIGN_OR_RETURN(pg::Connection target, context.ConnectTarget());
+  ASSIGN_OR_RETURN(init::ForeignKeyReport report, init::BuildForeignKeys(target, keys));
+  for (const auto& problem : report.problems)
+    context.Warn(problem);
+  spdlog::info("{} foreign key(s) created, {} already there", report.created, report.already_there);
+  return report;
+}
+
 int RunCopyCommand(Context& context, const CopyCommand& command) {
   auto loaded = context.Config();
   if (!loaded.ok()) return context.Fail(loaded.status());
@@ -196,6 +210,11 @@ int RunCopyCommand(Context& context, const CopyCommand& command) {
       if (!marked.ok()) spdlog::error("cannot record the error: {}", marked.message());
     }
     return context.Fail(summary.status());
+  }
+  if (command.scope == init::CopyScope::kStructure) {
+    // copy_schema is init without data plus MySQL's foreign keys (pg_chameleon's docs).
+    auto built = BuildForeignKeys(context, source);
+    if (!built.ok()) return context.Fail(built.status());
   }
   if (command.scope == init::CopyScope::kAllSchemas) {
     Status stored = catalogue::SetSourceCoordinates(catalogue_connection, record->id,

@@ -28,7 +28,7 @@ const std::vector<CommandSpec>& AllCommands() {
       {"start_replica", "start the replica daemon of --source", StartReplica},
       {"stop_replica", "stop the replica daemon of --source", StopReplica},
       {"stop_all_replicas", "stop every replica daemon", StopAllReplicas},
-      {"detach_replica", "turn the replica into standalone PostgreSQL schemas", nullptr},
+      {"detach_replica", "turn the replica into standalone PostgreSQL schemas", DetachReplica},
       {"enable_replica", "reset a source left in error or not stopped cleanly", EnableReplica},
       {"run_maintenance", "compact the spool of --source", nullptr},
       {"update_schema_mappings", "apply changed schema_mappings of --source", nullptr},

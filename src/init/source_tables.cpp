@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
+#include <utility>
 
 #include "common/strings.h"
 
@@ -122,6 +124,28 @@ Result<std::vector<SourceTable>> ReadSourceTables(mysql::Connection& connection,
   options.zero_date_sentinel = source.zero_date_sentinel;
   RETURN_IF_ERROR(translation::ValidateZeroDateSentinel(source.zero_date_sentinel)
                       .WithContext("sources." + source.name));
+  // Enum type names are made unique over every base table of the schema, selected or not,
+  // so that copying one table names its types as copying the whole schema does.
+  std::map<std::string, std::vector<translation::EnumColumn>> enum_columns;
+  {
+    std::set<std::pair<std::string, std::string>> base_tables;
+    for (size_t row = 0; row < table_rows.size(); ++row) {
+      base_tables.insert(
+          {Field(table_rows, row, "table_schema"), Field(table_rows, row, "table_name")});
+    }
+    for (size_t c = 0; c < column_rows.size(); ++c) {
+      std::string schema = Field(column_rows, c, "table_schema");
+      std::string table = Field(column_rows, c, "table_name");
+      if (ToLower(Field(column_rows, c, "data_type")) != "enum" ||
+          base_tables.count({schema, table}) == 0) {
+        continue;
+      }
+      enum_columns[schema].emplace_back(table, Field(column_rows, c, "column_name"));
+    }
+  }
+  std::map<std::string, translation::EnumTypeNames> enum_names;
+  for (const auto& [schema, columns] : enum_columns)
+    enum_names[schema] = translation::UniqueEnumTypeNames(columns);
   for (size_t row = 0; row < table_rows.size(); ++row) {
     std::string schema = Field(table_rows, row, "table_schema");
     std::string table = Field(table_rows, row, "table_name");
@@ -170,6 +194,7 @@ Result<std::vector<SourceTable>> ReadSourceTables(mysql::Connection& connection,
     ASSIGN_OR_RETURN(translation::TableDefinition definition,
                      translation::MapTable(schema, table, std::move(columns), std::move(indexes),
                                            Field(table_rows, row, "table_comment"), options));
+    translation::ApplyEnumTypeNames(enum_names[schema], &definition);
     SourceTable source_table;
     source_table.definition = std::move(definition);
     source_table.destination_schema = destinations[schema];

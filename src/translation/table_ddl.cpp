@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <set>
 
 #include "common/strings.h"
 #include "pg/connection.h"
@@ -24,14 +25,11 @@ uint32_t Fnv1a(const std::string& text) {
 }
 
 std::string Qualified(const std::string& schema, const std::string& name) {
-  return pg::QuoteIdentifier(schema) + "." + pg::QuoteIdentifier(name);
+  return QualifiedName(schema, name);
 }
 
 std::string ColumnList(const std::vector<std::string>& columns) {
-  std::vector<std::string> quoted;
-  for (const auto& column : columns)
-    quoted.push_back(pg::QuoteIdentifier(column));
-  return Join(quoted, ", ");
+  return QuotedColumnList(columns);
 }
 
 bool IsIntegerType(const std::string& pg_type) {
@@ -46,6 +44,17 @@ bool LooksNumeric(const std::string& text) {
 }
 
 }  // namespace
+
+std::string QualifiedName(const std::string& schema, const std::string& name) {
+  return pg::QuoteIdentifier(schema) + "." + pg::QuoteIdentifier(name);
+}
+
+std::string QuotedColumnList(const std::vector<std::string>& columns) {
+  std::vector<std::string> quoted;
+  for (const auto& column : columns)
+    quoted.push_back(pg::QuoteIdentifier(column));
+  return Join(quoted, ", ");
+}
 
 bool TableDefinition::HasPrimaryKey() const {
   return !PrimaryKey().empty();
@@ -68,8 +77,39 @@ std::string PgName(const std::string& wanted) {
   return wanted.substr(0, cut) + suffix;
 }
 
+std::string SuffixedName(const std::string& wanted, const std::string& key) {
+  std::string suffix = fmt::format("_{:08x}", Fnv1a(key));
+  size_t cut = std::min(wanted.size(), kMaxIdentifierBytes - suffix.size());
+  while (cut > 0 && cut < wanted.size() && (static_cast<unsigned char>(wanted[cut]) & 0xC0) == 0x80)
+    --cut;
+  return wanted.substr(0, cut) + suffix;
+}
+
 std::string EnumTypeName(const std::string& table, const std::string& column) {
   return PgName("enum_" + table + "_" + column);
+}
+
+EnumTypeNames UniqueEnumTypeNames(const std::vector<EnumColumn>& columns) {
+  std::map<std::string, std::set<EnumColumn>> by_name;
+  for (const auto& column : columns)
+    by_name[EnumTypeName(column.first, column.second)].insert(column);
+  EnumTypeNames names;
+  for (const auto& [name, owners] : by_name) {
+    for (const auto& owner : owners) {
+      names[owner] = owners.size() == 1
+                         ? name
+                         : SuffixedName(name, owner.first + std::string(1, '\0') + owner.second);
+    }
+  }
+  return names;
+}
+
+void ApplyEnumTypeNames(const EnumTypeNames& names, TableDefinition* table) {
+  for (size_t index = 0; index < table->columns.size(); ++index) {
+    if (table->types[index].enum_labels.empty()) continue;
+    auto found = names.find({table->table, table->columns[index].name});
+    if (found != names.end()) table->types[index].pg_type = found->second;
+  }
 }
 
 Result<TableDefinition> MapTable(std::string origin_schema, std::string table,

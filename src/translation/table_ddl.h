@@ -2,8 +2,10 @@
 // statements that create it — enum types, CREATE TABLE, comments, primary key, indexes.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/status.h"
@@ -33,12 +35,35 @@ struct TableDefinition {
   std::vector<std::string> PrimaryKey() const;
 };
 
+// "schema"."name", both quoted.
+std::string QualifiedName(const std::string& schema, const std::string& name);
+// "a", "b": quoted column names for a column list.
+std::string QuotedColumnList(const std::vector<std::string>& columns);
+
 // A PostgreSQL identifier from `wanted`: as is up to 63 bytes, else cut on a UTF-8 boundary
 // and ended with a hash of the whole, so two long names stay distinct and stable.
 std::string PgName(const std::string& wanted);
 
+// `wanted` cut to fit and ended with "_" and 8 hex digits of a hash of `key`: the
+// deterministic way out when two objects of one schema would get the same name.
+std::string SuffixedName(const std::string& wanted, const std::string& key);
+
 // The enum type of column `column` of `table`: enum_<table>_<column> (see PgName).
 std::string EnumTypeName(const std::string& table, const std::string& column);
+
+// (table, column) of an enum column.
+using EnumColumn = std::pair<std::string, std::string>;
+using EnumTypeNames = std::map<EnumColumn, std::string>;
+
+// The enum type names of every enum column of one PostgreSQL schema. enum_<table>_<column>
+// is ambiguous (table a_b + column c and table a + column b_c give enum_a_b_c): the
+// columns that share a name all get SuffixedName(name, table NUL column). The result
+// depends only on the set of columns, not on their order, so a copy of one table names
+// its types as the copy of the whole schema did.
+EnumTypeNames UniqueEnumTypeNames(const std::vector<EnumColumn>& columns);
+
+// Renames the enum types of `table` as `names` says (columns it does not list keep theirs).
+void ApplyEnumTypeNames(const EnumTypeNames& names, TableDefinition* table);
 
 // Reads every column through MapColumn.
 Result<TableDefinition> MapTable(std::string origin_schema, std::string table,

@@ -4,45 +4,14 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "support/replica_sandbox.h"
-#include "support/test_servers.h"
+#include "integration/init_fixture.h"
 
 namespace chameleon {
 namespace {
 
-using test_support::ReplicaSandbox;
 using ::testing::HasSubstr;
 
-class InitReplica : public ::testing::Test {
- protected:
-  void SetUp() override {
-    auto created = sandbox_.Run({"create_replica_schema"});
-    ASSERT_EQ(created.exit_code, 0) << created.all();
-    auto added = sandbox_.Run({"add_source", "--source", "mysql"});
-    ASSERT_EQ(added.exit_code, 0) << added.all();
-  }
-
-  void Mysql(const std::string& sql) {
-    auto admin = test_support::MysqlAdmin();
-    ASSERT_TRUE(admin.Execute("USE `" + sandbox_.mysql_schema() + "`").ok());
-    ASSERT_TRUE(admin.Execute("SET SESSION sql_mode = ''").ok());
-    Status status = admin.Execute(sql);
-    ASSERT_TRUE(status.ok()) << status.message();
-  }
-
-  std::string Pg(const std::string& sql) {
-    auto target = sandbox_.Target();
-    return test_support::QueryText(target, sql);
-  }
-
-  std::string Dest() const { return "\"" + sandbox_.destination_schema() + "\""; }
-
-  test_support::CliResult Init() {
-    return sandbox_.Run({"init_replica", "--source", "mysql", "--debug"});
-  }
-
-  ReplicaSandbox sandbox_;
-};
+using InitReplica = test_support::InitFixture;
 
 TEST_F(InitReplica, EveryTypeArrivesExactly) {
   Mysql(R"(CREATE TABLE every_type (

@@ -134,6 +134,37 @@ TEST(TypeMap, LongNamesAreCutWithAStableHash) {
   EXPECT_EQ(cut.size() % 2, 1U);  // 27 two-byte characters + "_" + 8 hex digits
 }
 
+TEST(TypeMap, EnumTypeNamesThatCollideInASchemaGetAStableHash) {
+  // enum_a_b_c twice: table a_b column c, and table a column b_c.
+  std::vector<EnumColumn> columns = {{"a_b", "c"}, {"a", "b_c"}, {"x", "y"}};
+  EnumTypeNames names = UniqueEnumTypeNames(columns);
+  ASSERT_EQ(names.size(), 3U);
+  const std::string first = names.at(EnumColumn("a_b", "c"));
+  const std::string second = names.at(EnumColumn("a", "b_c"));
+  EXPECT_NE(first, second);
+  EXPECT_EQ(first.rfind("enum_a_b_c_", 0), 0U) << first;
+  EXPECT_EQ(second.rfind("enum_a_b_c_", 0), 0U) << second;
+  EXPECT_EQ(first.size(), std::string("enum_a_b_c_").size() + 8);
+  EXPECT_EQ(names.at(EnumColumn("x", "y")), "enum_x_y");  // no collision: pg_chameleon's name
+  // The same set in another order gives the same names.
+  EXPECT_EQ(UniqueEnumTypeNames({columns.rbegin(), columns.rend()}), names);
+  // A long colliding name still fits PostgreSQL's 63 bytes and keeps the two apart.
+  std::string long_table(70, 't');
+  EnumTypeNames long_names = UniqueEnumTypeNames({{long_table + "_u", "v"}, {long_table, "u_v"}});
+  const std::string long_first = long_names.at(EnumColumn(long_table + "_u", "v"));
+  const std::string long_second = long_names.at(EnumColumn(long_table, "u_v"));
+  EXPECT_NE(long_first, long_second);
+  EXPECT_LE(long_first.size(), 63U);
+  // The names land in the table definition and its CREATE TYPE.
+  SourceColumn column = Col("c", "enum", "enum('p','q')");
+  auto table = MapTable("s", "a_b", {column}, {}, "", {});
+  ASSERT_TRUE(table.ok());
+  ApplyEnumTypeNames(names, &*table);
+  EXPECT_EQ(table->types[0].pg_type, first);
+  EXPECT_EQ(CreateTableStatements(*table, "d", 0)[0],
+            "CREATE TYPE \"d\".\"" + first + "\" AS ENUM ('p', 'q')");
+}
+
 TEST(TypeMap, OverrideToBooleanTakesAnyNonZeroAsTrue) {
   config::TypeOverride entry{"tinyint(1)", "boolean", {"other.table", "*"}};
   TypeMapOptions options;
