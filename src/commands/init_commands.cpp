@@ -13,6 +13,7 @@
 #include "daemon/daemon.h"
 #include "init/foreign_keys.h"
 #include "init/mysql_copy.h"
+#include "init/pgsql_copy.h"
 #include "logging/logging.h"
 #include "mysql/server_checks.h"
 
@@ -116,6 +117,44 @@ Result<init::CopyRequest> BuildRequest(Context& context, const config::Source& s
   return request;
 }
 
+// The MySQL prerequisites of a binlog replica, and the origin schemas.
+Status CheckMysqlSource(Context& context, const config::Source& source,
+                        const std::vector<std::string>& origins) {
+  ASSIGN_OR_RETURN(mysql::Connection mysql, context.ConnectSource(source));
+  ASSIGN_OR_RETURN(mysql::ServerCheck check, mysql::CheckReplicationPrerequisites(mysql));
+  for (const auto& warning : check.warnings)
+    context.Warn(warning);
+  if (!check.problems.empty()) return Status::FailedPrecondition(Join(check.problems, "\n"));
+  ASSIGN_OR_RETURN(auto missing, mysql::MissingSchemas(mysql, origins));
+  if (!missing.empty()) {
+    return Status::NotFound(fmt::format(
+        "schema_mappings of source {}: origin schema(s) {} do not exist on MySQL {}; create "
+        "them or fix the mapping",
+        source.name, Join(missing, ", "), mysql.description()));
+  }
+  return Status::Ok();
+}
+
+// A pgsql source is reachable and has the origin schemas.
+Status CheckPgsqlSource(Context& context, const config::Source& source,
+                        const std::vector<std::string>& origins) {
+  ASSIGN_OR_RETURN(pg::Connection connection, context.ConnectPgsqlSource(source));
+  std::vector<std::string> missing;
+  for (const auto& schema : origins) {
+    ASSIGN_OR_RETURN(
+        auto exists,
+        connection.QueryValue("SELECT count(*) FROM pg_namespace WHERE nspname = $1", {schema}));
+    if (exists.value_or("0") == "0") missing.push_back(schema);
+  }
+  if (!missing.empty()) {
+    return Status::NotFound(fmt::format(
+        "schema_mappings of source {}: origin schema(s) {} do not exist in {}; create them or "
+        "fix the mapping",
+        source.name, Join(missing, ", "), connection.description()));
+  }
+  return Status::Ok();
+}
+
 // Reads the foreign keys of the mapped schemas from MySQL and builds them; a key that fails
 // is a warning, as in pg_chameleon.
 Result<init::ForeignKeyReport> BuildForeignKeys(Context& context, const config::Source& source) {
@@ -136,9 +175,12 @@ int RunCopyCommand(Context& context, const CopyCommand& command) {
   auto found = context.Source(true);
   if (!found.ok()) return context.Fail(found.status());
   const config::Source& source = **found;
-  if (source.type == config::SourceType::kPgsql) {
+  bool pgsql = source.type == config::SourceType::kPgsql;
+  if (pgsql && command.scope != init::CopyScope::kAllSchemas) {
     return context.Fail(Status::NotSupported(
-        "source " + source.name + " is of type pgsql, which this build cannot copy yet"));
+        fmt::format("source {} is of type pgsql, which supports init_replica only (as in "
+                    "pg_chameleon); {} works on mysql sources",
+                    source.name, context.options().command)));
   }
   context.OpenLog("init");
   bool foreground = context.options().debug || config.log_dest == config::LogDestination::kStdout;
@@ -176,25 +218,10 @@ int RunCopyCommand(Context& context, const CopyCommand& command) {
   request->source_id = record->id;
   request->connect_source = [&]() { return context.ConnectSource(source); };
   request->connect_target = [&]() { return context.ConnectTarget(); };
-  {
-    auto mysql = context.ConnectSource(source);
-    if (!mysql.ok()) return reporter.Fail(mysql.status());
-    auto check = mysql::CheckReplicationPrerequisites(*mysql);
-    if (!check.ok()) return reporter.Fail(check.status());
-    for (const auto& warning : check->warnings)
-      context.Warn(warning);
-    if (!check->problems.empty()) {
-      return reporter.Fail(Status::FailedPrecondition(Join(check->problems, "\n")));
-    }
-    auto missing = mysql::MissingSchemas(*mysql, request->origin_schemas);
-    if (!missing.ok()) return reporter.Fail(missing.status());
-    if (!missing->empty()) {
-      return reporter.Fail(Status::NotFound(fmt::format(
-          "schema_mappings of source {}: origin schema(s) {} do not exist on MySQL {}; create "
-          "them or fix the mapping",
-          source.name, Join(*missing, ", "), mysql->description())));
-    }
-  }
+  request->connect_pgsql_source = [&]() { return context.ConnectPgsqlSource(source); };
+  Status checked = pgsql ? CheckPgsqlSource(context, source, request->origin_schemas)
+                         : CheckMysqlSource(context, source, request->origin_schemas);
+  if (!checked.ok()) return reporter.Fail(checked);
   if (command.running_status != nullptr) {
     Status status =
         catalogue::SetSourceStatus(catalogue_connection, source.name, command.running_status, "");
@@ -202,7 +229,7 @@ int RunCopyCommand(Context& context, const CopyCommand& command) {
   }
   reporter.Started();
   spdlog::info("{} of source {} started", context.options().command, source.name);
-  auto summary = init::RunMysqlCopy(*request);
+  auto summary = pgsql ? init::RunPgsqlCopy(*request) : init::RunMysqlCopy(*request);
   if (!summary.ok()) {
     if (command.running_status != nullptr) {
       Status marked = catalogue::SetSourceStatus(
@@ -217,9 +244,13 @@ int RunCopyCommand(Context& context, const CopyCommand& command) {
     if (!built.ok()) return context.Fail(built.status());
   }
   if (command.scope == init::CopyScope::kAllSchemas) {
-    Status stored = catalogue::SetSourceCoordinates(catalogue_connection, record->id,
-                                                    summary->coordinates.binlog_name,
-                                                    summary->coordinates.binlog_position, true);
+    // A pgsql source has no binlog: its coordinates stay empty, as pg_chameleon's.
+    Status stored =
+        pgsql ? catalogue::SetSourceCoordinates(catalogue_connection, record->id, std::nullopt,
+                                                std::nullopt, summary->consistent)
+              : catalogue::SetSourceCoordinates(catalogue_connection, record->id,
+                                                summary->coordinates.binlog_name,
+                                                summary->coordinates.binlog_position, true);
     if (!stored.ok()) return context.Fail(stored);
   }
   if (command.done_status != nullptr) {
@@ -231,13 +262,14 @@ int RunCopyCommand(Context& context, const CopyCommand& command) {
     context.Warn("table " + name +
                  " has no primary key: it is copied but not replicated (show_status lists it)");
   }
-  context.Say(fmt::format("{} of source '{}': {} tables, {} rows copied{}",
-                          context.options().command, source.name, summary->tables_copied,
-                          summary->rows_copied,
-                          command.scope == init::CopyScope::kStructure
-                              ? ""
-                              : fmt::format(" at {}:{}", summary->coordinates.binlog_name,
-                                            summary->coordinates.binlog_position)));
+  context.Say(fmt::format(
+      "{} of source '{}': {} tables, {} rows copied{}", context.options().command, source.name,
+      summary->tables_copied, summary->rows_copied,
+      command.scope == init::CopyScope::kStructure ? ""
+      : pgsql                                      ? (summary->consistent ? " from one snapshot"
+                                                                          : " from a hot standby, NOT consistent between tables")
+              : fmt::format(" at {}:{}", summary->coordinates.binlog_name,
+                            summary->coordinates.binlog_position)));
   if (!summary->failures.empty()) {
     return context.Fail(
         fmt::format("{} table(s) failed and are left out of the replica (fix them, then `chameleon "

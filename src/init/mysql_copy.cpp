@@ -51,8 +51,8 @@ Result<std::vector<DependentView>> DependentViews(pg::Connection& connection,
   return views;
 }
 
-// Moves one loaded table (and its enum types) into its destination schema, replacing the
-// table of the same name, in one transaction with its catalogue row.
+}  // namespace
+
 Status SwapIn(pg::Connection& connection, const CopyRequest& request, const SourceTable& table,
               const std::string& loading, const catalogue::ReplicaTable& record) {
   const auto& definition = table.definition;
@@ -99,10 +99,29 @@ Status SwapIn(pg::Connection& connection, const CopyRequest& request, const Sour
   });
 }
 
-}  // namespace
-
 std::string LoadingSchema(const std::string& destination) {
   return translation::PgName("_chameleon_loading_" + destination);
+}
+
+Status CreateLoadingSchemas(pg::Connection& connection, const std::set<std::string>& destinations) {
+  for (const auto& destination : destinations) {
+    // A loading schema left by a killed copy is ours to drop.
+    RETURN_IF_ERROR(connection.Execute(
+        "DROP SCHEMA IF EXISTS " + pg::QuoteIdentifier(LoadingSchema(destination)) + " CASCADE"));
+    RETURN_IF_ERROR(
+        connection.Execute("CREATE SCHEMA " + pg::QuoteIdentifier(LoadingSchema(destination))));
+    RETURN_IF_ERROR(
+        connection.Execute("CREATE SCHEMA IF NOT EXISTS " + pg::QuoteIdentifier(destination)));
+  }
+  return Status::Ok();
+}
+
+void DropLoadingSchemas(pg::Connection& connection, const std::set<std::string>& destinations) {
+  for (const auto& destination : destinations) {
+    Status dropped = connection.Execute(
+        "DROP SCHEMA IF EXISTS " + pg::QuoteIdentifier(LoadingSchema(destination)) + " CASCADE");
+    if (!dropped.ok()) spdlog::warn("cannot drop a loading schema: {}", dropped.message());
+  }
 }
 
 Result<CopySummary> RunMysqlCopy(const CopyRequest& request) {
@@ -132,22 +151,8 @@ Result<CopySummary> RunMysqlCopy(const CopyRequest& request) {
       destinations.insert(destination);
     }
   }
-  auto drop_loading = [&]() {
-    for (const auto& destination : destinations) {
-      Status dropped = control.Execute(
-          "DROP SCHEMA IF EXISTS " + pg::QuoteIdentifier(LoadingSchema(destination)) + " CASCADE");
-      if (!dropped.ok()) spdlog::warn("cannot drop a loading schema: {}", dropped.message());
-    }
-  };
-  for (const auto& destination : destinations) {
-    // A loading schema left by a killed copy is ours to drop.
-    RETURN_IF_ERROR(control.Execute("DROP SCHEMA IF EXISTS " +
-                                    pg::QuoteIdentifier(LoadingSchema(destination)) + " CASCADE"));
-    RETURN_IF_ERROR(
-        control.Execute("CREATE SCHEMA " + pg::QuoteIdentifier(LoadingSchema(destination))));
-    RETURN_IF_ERROR(
-        control.Execute("CREATE SCHEMA IF NOT EXISTS " + pg::QuoteIdentifier(destination)));
-  }
+  auto drop_loading = [&]() { DropLoadingSchemas(control, destinations); };
+  RETURN_IF_ERROR(CreateLoadingSchemas(control, destinations));
 
   CopySummary summary;
   std::vector<CopyJob> jobs;

@@ -5,9 +5,11 @@
 
 #include <cstdint>
 #include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "catalogue/tables.h"
 #include "common/status.h"
 #include "config/config.h"
 #include "init/snapshot_copy.h"
@@ -32,6 +34,7 @@ struct CopyRequest {
   std::vector<std::string> only;            // kTables: "schema.table" (MySQL names)
   std::function<Result<mysql::Connection>()> connect_source;
   std::function<Result<pg::Connection>()> connect_target;
+  std::function<Result<pg::Connection>()> connect_pgsql_source;  // type: pgsql sources
 };
 
 struct CopySummary {
@@ -40,6 +43,7 @@ struct CopySummary {
   int64_t rows_copied = 0;
   std::vector<std::string> failures;        // one line per table that did not make it
   std::vector<std::string> not_replicated;  // schema.table without a primary key
+  bool consistent = true;                   // false: a pgsql copy from a hot standby
 };
 
 // Runs the copy. The Status is a failure of the whole copy (nothing swapped in); a table's
@@ -47,7 +51,19 @@ struct CopySummary {
 // listed in the summary while the other tables complete.
 Result<CopySummary> RunMysqlCopy(const CopyRequest& request);
 
+// Moves one loaded table (and its enum types) from `loading` into its destination schema,
+// replacing the table of the same name (views on it are re-created), in one transaction
+// with its catalogue row (none for copy_schema).
+Status SwapIn(pg::Connection& connection, const CopyRequest& request, const SourceTable& table,
+              const std::string& loading, const catalogue::ReplicaTable& record);
+
 // The loading schema chameleon owns for `destination`: created and dropped by each copy.
 std::string LoadingSchema(const std::string& destination);
+
+// Creates the loading schema of each destination afresh (one left by a killed copy is
+// dropped first), and the destination schema when it does not exist.
+Status CreateLoadingSchemas(pg::Connection& connection, const std::set<std::string>& destinations);
+// Drops them; a failure is only logged (the next copy drops them anyway).
+void DropLoadingSchemas(pg::Connection& connection, const std::set<std::string>& destinations);
 
 }  // namespace chameleon::init

@@ -101,14 +101,7 @@ class Worker {
       }
       return Status::Ok();
     });
-    if (streamed.ok() && !buffer_.empty()) streamed = target_.PutCopyData(buffer_);
-    buffer_.clear();
-    buffer_.shrink_to_fit();
-    if (!streamed.ok()) {
-      (void)target_.AbortCopy("chameleon: the source read failed");
-      return streamed;
-    }
-    return target_.EndCopy();
+    return FinishCopy(target_, streamed, &buffer_);
   }
 
   Status BuildKeys(const CopyJob& job, std::vector<std::string>* skipped) {
@@ -126,6 +119,17 @@ class Worker {
 };
 
 }  // namespace
+
+Status FinishCopy(pg::Connection& target, Status streamed, std::string* buffer) {
+  if (streamed.ok() && !buffer->empty()) streamed = target.PutCopyData(*buffer);
+  buffer->clear();
+  buffer->shrink_to_fit();  // a worker's buffer is given back between tables
+  if (!streamed.ok()) {
+    (void)target.AbortCopy("chameleon: the source read failed");
+    return streamed;
+  }
+  return target.EndCopy();
+}
 
 std::string SelectSql(const translation::TableDefinition& table) {
   std::vector<std::string> expressions;

@@ -46,6 +46,10 @@ struct CopyOptions {
 Result<Coordinates> CopyTables(const CopyOptions& options, const std::vector<CopyJob>& jobs,
                                std::vector<CopyOutcome>* outcomes);
 
+// Ends a COPY FROM STDIN fed from a source: sends what `*buffer` still holds and ends it,
+// or aborts it (the server rolls it back) when `streamed` reports a failed read.
+Status FinishCopy(pg::Connection& target, Status streamed, std::string* buffer);
+
 // The SELECT that reads a table for the copy (exact text for every type).
 std::string SelectSql(const translation::TableDefinition& table);
 

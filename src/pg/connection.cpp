@@ -207,6 +207,26 @@ Status Connection::AbortCopy(const std::string& reason) {
   return Status::Ok();
 }
 
+Status Connection::CopyOut(const std::string& copy_sql,
+                           const std::function<Status(std::string_view)>& on_data) {
+  pg_result* result = PQexec(connection_.get(), copy_sql.c_str());
+  if (result == nullptr || PQresultStatus(result) != PGRES_COPY_OUT) {
+    return ErrorFrom(result, copy_sql);
+  }
+  PQclear(result);
+  copy_sql_ = copy_sql;
+  Status handled;
+  for (;;) {
+    char* row = nullptr;
+    int length = PQgetCopyData(connection_.get(), &row, 0);
+    if (length < 0) break;  // -1: the copy is done; -2: an error, which the results carry
+    if (handled.ok()) handled = on_data(std::string_view(row, static_cast<size_t>(length)));
+    PQfreemem(row);
+  }
+  Status verdict = DrainCopyResults();
+  return handled.ok() ? verdict : handled;
+}
+
 Status Connection::DrainCopyResults() {
   Status verdict;
   while (pg_result* result = PQgetResult(connection_.get())) {

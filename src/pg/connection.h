@@ -92,6 +92,12 @@ class Connection {
   Status EndCopy();
   Status AbortCopy(const std::string& reason);
 
+  // COPY ... TO STDOUT: hands each row's text to `on_data` as the server sends it, so memory
+  // holds one row whatever the table size. A failing handler stops handing rows over (the
+  // rest is read and dropped so the connection stays usable) and its Status is returned.
+  Status CopyOut(const std::string& copy_sql,
+                 const std::function<Status(std::string_view)>& on_data);
+
   // SQLSTATE of the last failed statement ("" when none).
   const std::string& last_sqlstate() const { return last_sqlstate_; }
   // "user@host:port/database", for messages.
