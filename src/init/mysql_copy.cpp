@@ -9,6 +9,7 @@
 
 #include "catalogue/tables.h"
 #include "common/strings.h"
+#include "init/existing_tables.h"
 #include "translation/table_ddl.h"
 
 namespace chameleon::init {
@@ -99,6 +100,32 @@ Status SwapIn(pg::Connection& connection, const CopyRequest& request, const Sour
   });
 }
 
+catalogue::ReplicaTable CopiedRecord(const SourceTable& table, CopySummary* summary) {
+  catalogue::ReplicaTable record;
+  record.schema = table.destination_schema;
+  record.table = table.definition.table;
+  record.primary_key = table.definition.PrimaryKey();
+  record.binlog_name = summary->coordinates.binlog_name;
+  record.binlog_position = summary->coordinates.binlog_position;
+  if (record.primary_key.empty()) {
+    record.enabled = false;
+    record.disabled_reason = "no primary key";
+    summary->not_replicated.push_back(table.definition.origin_schema + "." +
+                                      table.definition.table);
+  }
+  return record;
+}
+
+catalogue::ReplicaTable FailedRecord(const SourceTable& table, const std::string& reason) {
+  catalogue::ReplicaTable record;
+  record.schema = table.destination_schema;
+  record.table = table.definition.table;
+  record.primary_key = table.definition.PrimaryKey();
+  record.enabled = false;
+  record.disabled_reason = "copy failed: " + reason;
+  return record;
+}
+
 std::string LoadingSchema(const std::string& destination) {
   return translation::PgName("_chameleon_loading_" + destination);
 }
@@ -143,6 +170,7 @@ Result<CopySummary> RunMysqlCopy(const CopyRequest& request) {
       }
     }
   }
+  if (source.keep_existing_schema) return CopyIntoExistingTables(request, tables);
   ASSIGN_OR_RETURN(pg::Connection control, request.connect_target());
   std::set<std::string> destinations;
   for (const auto& [origin, destination] : source.schema_mappings) {
@@ -221,13 +249,7 @@ Result<CopySummary> RunMysqlCopy(const CopyRequest& request) {
   }
   auto record_failure = [&](const SourceTable& table, const std::string& reason) -> Status {
     if (request.scope == CopyScope::kStructure) return Status::Ok();
-    catalogue::ReplicaTable record;
-    record.schema = table.destination_schema;
-    record.table = table.definition.table;
-    record.primary_key = table.definition.PrimaryKey();
-    record.enabled = false;
-    record.disabled_reason = "copy failed: " + reason;
-    return catalogue::SaveTable(control, request.source_id, record);
+    return catalogue::SaveTable(control, request.source_id, FailedRecord(table, reason));
   };
   for (size_t index = 0; index < jobs.size(); ++index) {
     const SourceTable& table = *jobs[index].table;
@@ -241,17 +263,7 @@ Result<CopySummary> RunMysqlCopy(const CopyRequest& request) {
       RETURN_IF_ERROR(record_failure(table, outcome.status.message()));
       continue;
     }
-    catalogue::ReplicaTable record;
-    record.schema = table.destination_schema;
-    record.table = table.definition.table;
-    record.primary_key = table.definition.PrimaryKey();
-    record.binlog_name = summary.coordinates.binlog_name;
-    record.binlog_position = summary.coordinates.binlog_position;
-    if (record.primary_key.empty()) {
-      record.enabled = false;
-      record.disabled_reason = "no primary key";
-      summary.not_replicated.push_back(name);
-    }
+    catalogue::ReplicaTable record = CopiedRecord(table, &summary);
     Status swapped = SwapIn(control, request, table, jobs[index].loading_schema, record);
     if (!swapped.ok()) {
       std::string line = "table " + name + ": " + swapped.message();

@@ -57,6 +57,12 @@ Result<CopySummary> RunMysqlCopy(const CopyRequest& request);
 Status SwapIn(pg::Connection& connection, const CopyRequest& request, const SourceTable& table,
               const std::string& loading, const catalogue::ReplicaTable& record);
 
+// The catalogue row of a table copied at `summary->coordinates`; a table without a primary
+// key is recorded not replicated and listed in `summary->not_replicated`.
+catalogue::ReplicaTable CopiedRecord(const SourceTable& table, CopySummary* summary);
+// The catalogue row of a table whose copy failed: out of the replica, with the reason.
+catalogue::ReplicaTable FailedRecord(const SourceTable& table, const std::string& reason);
+
 // The loading schema chameleon owns for `destination`: created and dropped by each copy.
 std::string LoadingSchema(const std::string& destination);
 

@@ -53,7 +53,9 @@ class Worker {
     const auto& table = job.table->definition;
     auto started = Clock::now();
     outcome.status = CopyRows(job, &outcome.rows);
-    if (outcome.status.ok()) outcome.status = BuildKeys(job, &outcome.skipped_indexes);
+    if (outcome.status.ok() && job.build_keys) {
+      outcome.status = BuildKeys(job, &outcome.skipped_indexes);
+    }
     double seconds = std::chrono::duration<double>(Clock::now() - started).count();
     if (outcome.status.ok()) {
       spdlog::info("copied {}: {} rows in {:.1f} s ({:.0f} rows/s)", Name(table), outcome.rows,

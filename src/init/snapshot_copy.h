@@ -23,7 +23,8 @@ struct Coordinates {
 // One table to copy into `loading_schema` (already created there, without keys).
 struct CopyJob {
   const SourceTable* table = nullptr;
-  std::string loading_schema;
+  std::string loading_schema;  // with keep_existing_schema: the destination schema itself
+  bool build_keys = true;      // false: the caller puts the table's own keys back
 };
 
 struct CopyOutcome {
