@@ -22,8 +22,8 @@ struct SpoolSummary {
   bool created_now = false;  // Open created the database: there was no spool (for messages)
   std::optional<BinlogPosition> resume;
   uint64_t last_replayed_batch_id = 0;
-  std::vector<uint64_t> closed_batch_ids;  // ascending
-  uint64_t open_batch_id = 0;              // 0: none
+  std::vector<uint64_t> closed_batch_ids;                // ascending
+  uint64_t open_batch_id = 0;                            // 0: none
   std::optional<BinlogPosition> last_replayed_position;  // last event of the last replayed batch
 };
 
