@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake pkg-config ninja-build
+  build-essential cmake pkg-config ninja-build ccache
   clang-format clang-tidy
   librocksdb-dev libmariadb-dev libpq-dev libyaml-cpp-dev libcli11-dev
   libspdlog-dev libfmt-dev libzstd-dev nlohmann-json3-dev libbackward-cpp-dev libdw-dev
