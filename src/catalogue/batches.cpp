@@ -38,10 +38,13 @@ Status RecordReplayedBatch(pg::Connection& connection, const ReplayedBatch& batc
     return inserted;
   }
   return Run(connection,
-             "INSERT INTO sch_chameleon.t_last_replayed AS l (i_id_source, ts_last_replayed) "
-             "VALUES ($1::bigint, to_timestamp($2::bigint) AT TIME ZONE 'UTC') "
+             "INSERT INTO sch_chameleon.t_last_replayed AS l (i_id_source, ts_last_replayed, "
+             "ts_replayed_at) VALUES ($1::bigint, to_timestamp($2::bigint) AT TIME ZONE 'UTC', "
+             "CASE WHEN $2::bigint IS NULL THEN NULL ELSE clock_timestamp() END) "
              "ON CONFLICT (i_id_source) DO UPDATE SET ts_last_replayed = "
-             "coalesce(excluded.ts_last_replayed, l.ts_last_replayed)",
+             "coalesce(excluded.ts_last_replayed, l.ts_last_replayed), ts_replayed_at = CASE "
+             "WHEN excluded.ts_last_replayed IS NULL THEN l.ts_replayed_at ELSE clock_timestamp() "
+             "END",
              {source, Text(batch.last_event_epoch_seconds)});
 }
 

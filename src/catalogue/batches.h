@@ -12,7 +12,8 @@
 
 namespace chameleon::catalogue {
 
-// One applied spool batch (t_replica_batch, catalogue version 3) and t_last_replayed.
+// One applied spool batch (t_replica_batch, catalogue version 3) and t_last_replayed (the
+// source time of its last event and, version 4, when it was applied).
 struct ReplayedBatch {
   int64_t source_id = 0;
   uint64_t spool_batch_id = 0;

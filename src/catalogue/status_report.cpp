@@ -1,10 +1,14 @@
 // Catalogue queries behind show_status and show_errors; see status_report.h.
 #include "catalogue/status_report.h"
 
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <ctime>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 namespace chameleon::catalogue {
@@ -13,6 +17,18 @@ namespace {
 std::optional<double> OptionalDouble(const pg::Rows& rows, int row, int column) {
   if (rows.IsNull(row, column)) return std::nullopt;
   return std::strtod(std::string(rows.Text(row, column)).c_str(), nullptr);
+}
+
+std::optional<uint64_t> OptionalCount(const pg::Rows& rows, int row, int column) {
+  if (rows.IsNull(row, column)) return std::nullopt;
+  return static_cast<uint64_t>(std::max<int64_t>(0, rows.Integer(row, column)));
+}
+
+// UTC, as pg_chameleon prints its timestamps; "" when never.
+std::string FormatTime(const std::optional<double>& epoch_seconds) {
+  if (!epoch_seconds) return "";
+  auto seconds = static_cast<std::time_t>(std::floor(*epoch_seconds));
+  return fmt::format("{:%Y-%m-%d %H:%M:%S}", fmt::gmtime(seconds));
 }
 
 }  // namespace
@@ -25,6 +41,21 @@ std::string FormatLag(const std::optional<double>& seconds) {
       fmt::format("{:02}:{:02}:{:02}", (total % 86400) / 3600, (total % 3600) / 60, total % 60);
   if (days == 0) return clock;
   return fmt::format("{} day{} {}", days, days == 1 ? "" : "s", clock);
+}
+
+std::string FormatBytes(const std::optional<uint64_t>& bytes) {
+  if (!bytes) return "N/A";
+  if (*bytes < 1024) return fmt::format("{} B", *bytes);
+  static constexpr const char* kUnits[] = {"KiB", "MiB", "GiB", "TiB"};
+  double value = static_cast<double>(*bytes);
+  size_t unit = 0;
+  for (value /= 1024; value >= 1024 && unit + 1 < std::size(kUnits); value /= 1024)
+    ++unit;
+  return fmt::format("{:.1f} {}", value, kUnits[unit]);
+}
+
+bool FiguresLive(const std::string& shown_status, double report_age_seconds) {
+  return shown_status == "running" && report_age_seconds <= kHeartbeatTimeoutSeconds;
 }
 
 std::string ShownStatus(const std::string& stored, bool daemon_registered,
@@ -43,17 +74,20 @@ Result<std::vector<SourceStatus>> QuerySourceStatus(pg::Connection& connection,
                                                     const std::optional<std::string>& source,
                                                     const LocalProcessProbe& probe) {
   // pg_chameleon shows a killed daemon as running forever (its issue #119); we do not.
+  // Timestamps come as seconds since the epoch (ts_last_received and ts_last_replayed are
+  // UTC without time zone, as pg_chameleon's).
   ASSIGN_OR_RETURN(
       pg::Rows rows,
       connection.Query(
           "SELECT s.i_id_source, s.t_source, s.enm_source_type::text, s.enm_status::text, "
           " s.i_pid IS NOT NULL, extract(epoch FROM clock_timestamp() - s.ts_heartbeat), "
           " coalesce(s.t_status_reason, ''), s.b_consistent, "
-          " extract(epoch FROM date_trunc('seconds', now() AT TIME ZONE 'UTC') - "
-          "   r.ts_last_received), "
-          " coalesce(to_char(r.ts_last_received, 'YYYY-MM-DD HH24:MI:SS'), ''), "
-          " extract(epoch FROM r.ts_last_received - p.ts_last_replayed), "
-          " coalesce(to_char(p.ts_last_replayed, 'YYYY-MM-DD HH24:MI:SS'), '') "
+          " extract(epoch FROM clock_timestamp()), extract(epoch FROM r.ts_last_received), "
+          " extract(epoch FROM r.ts_last_contact), extract(epoch FROM r.ts_caught_up), "
+          " extract(epoch FROM r.ts_all_applied), r.t_read_binlog_name, "
+          " r.i_read_binlog_position, r.i_spool_bytes, r.i_batches_waiting, r.i_events_read, "
+          " extract(epoch FROM r.ts_progress), extract(epoch FROM r.ts_progress_daemon), "
+          " extract(epoch FROM p.ts_last_replayed), extract(epoch FROM p.ts_replayed_at) "
           "FROM sch_chameleon.t_sources s "
           "LEFT JOIN sch_chameleon.t_last_received r USING (i_id_source) "
           "LEFT JOIN sch_chameleon.t_last_replayed p USING (i_id_source) "
@@ -71,13 +105,44 @@ Result<std::vector<SourceStatus>> QuerySourceStatus(pg::Connection& connection,
     status.heartbeat_age_seconds = OptionalDouble(rows, row, 5);
     status.status_reason = rows.Text(row, 6);
     status.consistent = rows.Bool(row, 7);
-    status.read_lag_seconds = OptionalDouble(rows, row, 8);
-    status.last_read = rows.Text(row, 9);
-    status.replay_lag_seconds = OptionalDouble(rows, row, 10);
-    status.last_replay = rows.Text(row, 11);
     std::optional<bool> alive = probe ? probe(status.name) : std::nullopt;
     status.shown_status =
         ShownStatus(status.status, status.daemon_registered, status.heartbeat_age_seconds, alive);
+
+    double database_now = OptionalDouble(rows, row, 8).value_or(0.0);
+    ProgressTimes times;
+    times.last_event_time = OptionalDouble(rows, row, 9);
+    times.last_received = OptionalDouble(rows, row, 10);
+    times.caught_up_at = OptionalDouble(rows, row, 11);
+    times.all_applied_at = OptionalDouble(rows, row, 12);
+    times.batches_waiting = OptionalCount(rows, row, 16);
+    times.last_replayed_event_time = OptionalDouble(rows, row, 20);
+    std::optional<double> reported = OptionalDouble(rows, row, 18);
+    std::optional<double> reported_daemon = OptionalDouble(rows, row, 19);
+    std::optional<double> replayed_at = OptionalDouble(rows, row, 21);
+
+    status.last_read = FormatTime(times.last_event_time);
+    status.last_replay = FormatTime(times.last_replayed_event_time);
+    status.last_replayed_at = FormatTime(replayed_at);
+    if (reported && reported_daemon) {
+      // Lags are measured on the daemon's clock: PostgreSQL's clock tells how much time has
+      // passed since the report, whatever the two clocks say.
+      bool live = FiguresLive(status.shown_status, database_now - *reported);
+      double now = live ? *reported_daemon + (database_now - *reported) : *reported_daemon;
+      Lags lags = ComputeLags(times, now);
+      status.read_lag_seconds = lags.read_seconds;
+      status.replay_lag_seconds = lags.replay_seconds;
+      status.figures_stale = !live;
+      status.figures_as_of = FormatTime(reported_daemon);
+      status.last_received = FormatTime(times.last_received);
+      status.caught_up_at = FormatTime(times.caught_up_at);
+      if (!rows.IsNull(row, 13)) {
+        status.read_position = fmt::format("{}:{}", rows.Text(row, 13), rows.Text(row, 14));
+      }
+      status.spool_bytes = OptionalCount(rows, row, 15);
+      status.batches_waiting = times.batches_waiting;
+      status.events_read = OptionalCount(rows, row, 17);
+    }
     statuses.push_back(std::move(status));
   }
   return statuses;

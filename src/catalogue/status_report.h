@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "catalogue/progress.h"
 #include "common/status.h"
 #include "pg/connection.h"
 
@@ -25,10 +26,23 @@ struct SourceStatus {
   bool daemon_registered = false;               // t_sources.i_pid is set
   std::optional<double> heartbeat_age_seconds;  // since t_sources.ts_heartbeat
   bool consistent = true;
+  // Lags (progress.h ComputeLags): nullopt when unknown (the daemon never reported).
   std::optional<double> read_lag_seconds;
-  std::string last_read;  // timestamps as text, "" when never
+  std::string last_read;  // UTC timestamps as text, "" when never: last event read (source time)
   std::optional<double> replay_lag_seconds;
-  std::string last_replay;
+  std::string last_replay;       // last event applied (source time)
+  std::string last_replayed_at;  // when it was applied
+  // The daemon's last progress report (t_last_received); nullopt / "" when it never reported.
+  std::string last_received;  // last event or heartbeat received from the source
+  std::string caught_up_at;   // the source last said it had nothing more to send
+  std::string read_position;  // the reader's resume position, "binlog:position"
+  std::optional<uint64_t> batches_waiting;
+  std::optional<uint64_t> spool_bytes;
+  std::optional<uint64_t> events_read;  // since the daemon started
+  std::string figures_as_of;            // when the daemon reported them
+  // The daemon is not running (stopped, error, dead) or silent: the lag, spool and received
+  // figures are as of its last report, not live.
+  bool figures_stale = false;
 };
 
 struct DisabledTable {
@@ -76,6 +90,11 @@ std::string ShownStatus(const std::string& stored, bool daemon_registered,
                         const std::optional<double>& heartbeat_age_seconds,
                         const std::optional<bool>& local_process_alive);
 
+// Whether a daemon's progress report, `report_age_seconds` old, shows live figures: its
+// source is shown running and the report is not older than a silent daemon's heartbeat.
+// Otherwise the figures are as of that report (stale). Pure.
+bool FiguresLive(const std::string& shown_status, double report_age_seconds);
+
 // All sources, or the one named; `probe` (may be empty) checks local pid files.
 Result<std::vector<SourceStatus>> QuerySourceStatus(pg::Connection& connection,
                                                     const std::optional<std::string>& source,
@@ -92,5 +111,8 @@ Result<std::vector<ErrorEntry>> QueryErrors(pg::Connection& connection,
 
 // "1 day 02:03:04"-style text for a lag in seconds; "N/A" when unknown.
 std::string FormatLag(const std::optional<double>& seconds);
+
+// "12.3 MiB"-style text for a size; "N/A" when unknown.
+std::string FormatBytes(const std::optional<uint64_t>& bytes);
 
 }  // namespace chameleon::catalogue

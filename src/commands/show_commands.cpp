@@ -75,6 +75,10 @@ nlohmann::json Optional(const std::optional<double>& value) {
   return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
 }
 
+nlohmann::json Optional(const std::optional<uint64_t>& value) {
+  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
+
 nlohmann::json StatusJson(const catalogue::SourceStatus& status) {
   return {{"id", status.id},
           {"name", status.name},
@@ -86,7 +90,51 @@ nlohmann::json StatusJson(const catalogue::SourceStatus& status) {
           {"read_lag_seconds", Optional(status.read_lag_seconds)},
           {"last_read", status.last_read},
           {"replay_lag_seconds", Optional(status.replay_lag_seconds)},
-          {"last_replay", status.last_replay}};
+          {"last_replay", status.last_replay},
+          {"last_replayed_at", status.last_replayed_at},
+          {"last_received", status.last_received},
+          {"caught_up_at", status.caught_up_at},
+          {"read_position", status.read_position},
+          {"batches_waiting", Optional(status.batches_waiting)},
+          {"spool_bytes", Optional(status.spool_bytes)},
+          {"events_read", Optional(status.events_read)},
+          {"figures_as_of", status.figures_as_of},
+          {"figures_stale", status.figures_stale}};
+}
+
+// A figure of the daemon's last report: "(stale)" when it is not live.
+std::string Figure(const catalogue::SourceStatus& status, std::string text) {
+  if (status.figures_stale && text != "N/A") text += " (stale)";
+  return text;
+}
+
+std::string CountText(const std::optional<uint64_t>& count) {
+  return count ? std::to_string(*count) : "N/A";
+}
+
+std::string OrNotAvailable(const std::string& text) {
+  return text.empty() ? "N/A" : text;
+}
+
+void PrintProgress(Context& context, const catalogue::SourceStatus& status) {
+  std::string as_of = OrNotAvailable(status.figures_as_of);
+  if (status.figures_stale) as_of += " (stale: not live)";
+  context.out() << "\n== Replica progress ==\n"
+                << RenderKeyValues({
+                       {"Read lag", Figure(status, catalogue::FormatLag(status.read_lag_seconds))},
+                       {"Replay lag",
+                        Figure(status, catalogue::FormatLag(status.replay_lag_seconds))},
+                       {"Last event read", OrNotAvailable(status.last_read)},
+                       {"Last received", OrNotAvailable(status.last_received)},
+                       {"Caught up at", OrNotAvailable(status.caught_up_at)},
+                       {"Read position", OrNotAvailable(status.read_position)},
+                       {"Events read", CountText(status.events_read)},
+                       {"Last event replayed", OrNotAvailable(status.last_replay)},
+                       {"Replayed at", OrNotAvailable(status.last_replayed_at)},
+                       {"Batches waiting", Figure(status, CountText(status.batches_waiting))},
+                       {"Spool size", Figure(status, catalogue::FormatBytes(status.spool_bytes))},
+                       {"Figures as of", as_of},
+                   });
 }
 
 nlohmann::json DetailJson(const catalogue::SourceDetail& detail) {
@@ -172,14 +220,23 @@ int ShowStatus(Context& context) {
     return kExitOk;
   }
   TextTable table({"Source id", "Source name", "Type", "Status", "Consistent", "Read lag",
-                   "Last read", "Replay lag", "Last replay"});
+                   "Last read", "Replay lag", "Last replay", "Batches waiting", "Spool size"});
   for (const auto& status : *statuses) {
     table.AddRow({std::to_string(status.id), status.name, status.type, status.shown_status,
-                  status.consistent ? "Yes" : "No", catalogue::FormatLag(status.read_lag_seconds),
-                  status.last_read, catalogue::FormatLag(status.replay_lag_seconds),
-                  status.last_replay});
+                  status.consistent ? "Yes" : "No",
+                  Figure(status, catalogue::FormatLag(status.read_lag_seconds)), status.last_read,
+                  Figure(status, catalogue::FormatLag(status.replay_lag_seconds)),
+                  status.last_replay, Figure(status, CountText(status.batches_waiting)),
+                  Figure(status, catalogue::FormatBytes(status.spool_bytes))});
   }
   context.out() << table.Render();
+  for (const auto& status : *statuses) {
+    if (!status.figures_stale) continue;
+    context.out() << fmt::format(
+        "\n{}: {}: the lag and spool figures are as of its daemon's last report at {} UTC, "
+        "not live (stale).\n",
+        status.name, status.shown_status, status.figures_as_of);
+  }
   for (const auto& status : *statuses) {
     if (status.shown_status == "dead") {
       std::string why = status.daemon_registered
@@ -195,7 +252,10 @@ int ShowStatus(Context& context) {
                                    status.status_reason);
     }
   }
-  if (detail) PrintDetail(context, *detail);
+  if (detail) {
+    PrintDetail(context, *detail);
+    PrintProgress(context, statuses->front());
+  }
   return kExitOk;
 }
 

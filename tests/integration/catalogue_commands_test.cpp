@@ -75,6 +75,15 @@ TEST(UpgradeReplicaSchema, UpgradesEveryOlderCatalogueKeepingItsData) {
     CreateOldCatalogue(sandbox, version,
                        "(t_source, jsb_schema_mappings, enm_source_type, enm_status) "
                        "VALUES ('old', '{\"a\": \"b\"}', 'mysql', 'stopped')");
+    {
+      auto old = sandbox.Target();
+      ASSERT_TRUE(old.Execute("INSERT INTO sch_chameleon.t_last_received (i_id_source, "
+                              "ts_last_received) SELECT i_id_source, '2024-05-06 07:08:09' FROM "
+                              "sch_chameleon.t_sources; INSERT INTO sch_chameleon.t_last_replayed "
+                              "(i_id_source, ts_last_replayed) SELECT i_id_source, "
+                              "'2024-05-06 07:08:00' FROM sch_chameleon.t_sources")
+                      .ok());
+    }
     // Commands but upgrade and enable_replica refuse an old catalogue, saying what to do.
     auto refused = sandbox.Run({"show_status"});
     EXPECT_EQ(refused.exit_code, 1);
@@ -96,6 +105,8 @@ TEST(UpgradeReplicaSchema, UpgradesEveryOlderCatalogueKeepingItsData) {
 
     auto status = sandbox.Run({"show_status"});
     EXPECT_EQ(status.exit_code, 0) << status.all();
+    EXPECT_THAT(status.out, HasSubstr("2024-05-06 07:08:09  N/A         2024-05-06 07:08:00"))
+        << "last read and last replay kept; no lag before a daemon reports";
     auto current = sandbox.Run({"upgrade_replica_schema"});
     EXPECT_EQ(current.exit_code, 0);
     EXPECT_THAT(current.out, HasSubstr("already up to date"));
