@@ -19,9 +19,9 @@ std::optional<std::string> EpochText(const std::optional<Clock::time_point>& tim
   return fmt::format("{:.6f}", EpochSeconds(*time));
 }
 
-bool CaughtUp(const std::optional<Clock::time_point>& caught_up_at,
-              const std::optional<Clock::time_point>& last_received) {
-  return caught_up_at && (!last_received || *caught_up_at >= *last_received);
+std::optional<double> OptionalEpochSeconds(const std::optional<Clock::time_point>& time) {
+  if (!time) return std::nullopt;
+  return EpochSeconds(*time);
 }
 
 }  // namespace
@@ -30,10 +30,11 @@ Status RecordProgress(pg::Connection& connection, int64_t source_id,
                       const ReplicaProgress& progress) {
   // Everything the source had sent when it went idle is applied: the lower bound of the
   // source time of whatever arrives next (ComputeLags).
+  ProgressTimes reported;
+  reported.caught_up_at = OptionalEpochSeconds(progress.caught_up_at);
+  reported.last_received = OptionalEpochSeconds(progress.last_received);
   std::optional<Clock::time_point> all_applied_at;
-  if (progress.batches_waiting == 0 && CaughtUp(progress.caught_up_at, progress.last_received)) {
-    all_applied_at = progress.caught_up_at;
-  }
+  if (progress.batches_waiting == 0 && CaughtUp(reported)) all_applied_at = progress.caught_up_at;
   pg::Params params = {std::to_string(source_id),
                        EpochText(progress.last_event_time),
                        EpochText(progress.last_received),
