@@ -97,9 +97,35 @@ echo "source status: $status"
 tools/testenv.sh psql "$CHAMELEON_PG_DATABASE" -c \
   "SELECT table_name, (xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM demo.%I', table_name), false, true, '')))[1]::text AS rows FROM information_schema.tables WHERE table_schema = 'demo' ORDER BY 1"
 
-step "chameleon start_replica"
-if ! run "$binary" start_replica --config "$config_name" --source demo; then
-  echo "(start_replica is not built yet: see the README for the commands that work today)"
+step "chameleon start_replica: the replica daemon reads the binlog and replays it"
+run "$binary" start_replica --config "$config_name" --source demo
+
+step "Changing the demo database on MariaDB"
+changes="START TRANSACTION;
+INSERT INTO customers (email, name, country, created_at) VALUES ('quickstart@example.org', 'Quick Start', 'IT', NOW(6));
+UPDATE products SET price = price + 1.00 WHERE id <= 3;
+DELETE FROM orders ORDER BY id LIMIT 2;
+COMMIT;"
+printf '%s\n' "$changes"
+tools/testenv.sh mysql demo -e "$changes"
+
+step "Watching the changes arrive in PostgreSQL"
+query="SELECT (SELECT count(*) FROM demo.customers WHERE email = 'quickstart@example.org') AS new_customer,
+       (SELECT string_agg(id || '=' || price, ' ' ORDER BY id) FROM demo.products WHERE id <= 3) AS prices,
+       (SELECT count(*) FROM demo.orders) AS orders"
+expected_orders=$(tools/testenv.sh mysql demo -N -e "SELECT count(*) FROM orders")
+arrived=0
+for _ in $(seq 1 60); do
+  got=$(tools/testenv.sh psql "$CHAMELEON_PG_DATABASE" -At -c \
+        "SELECT (SELECT count(*) FROM demo.customers WHERE email = 'quickstart@example.org') || ' ' || (SELECT count(*) FROM demo.orders)")
+  if [ "$got" = "1 $expected_orders" ]; then arrived=1; break; fi
+  sleep 1
+done
+tools/testenv.sh psql "$CHAMELEON_PG_DATABASE" -c "$query"
+if [ "$arrived" -eq 1 ]; then
+  echo "the changes arrived in PostgreSQL"
+else
+  echo "the changes did not arrive within 60 s: see the logs in ~/.pg_chameleon/logs" >&2
 fi
 
 step "Replica status"
@@ -107,8 +133,10 @@ run "$binary" show_status --config "$config_name" --source demo
 
 cat <<DONE
 
-The sandboxes keep running. Try:
+The sandboxes and the replica keep running: change the demo database on MariaDB and
+watch PostgreSQL follow. Try:
   $binary show_status --config $config_name
+  $binary stop_replica --config $config_name --source demo
   CHAMELEON_TESTENV_NAME=quickstart tools/testenv.sh mysql demo
   CHAMELEON_TESTENV_NAME=quickstart tools/testenv.sh psql $CHAMELEON_PG_DATABASE
 Stop them with:

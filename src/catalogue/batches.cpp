@@ -64,6 +64,13 @@ Result<LastReplayedBatch> LastReplayed(pg::Connection& connection, int64_t sourc
   return last;
 }
 
+Status ForgetSpoolBatches(pg::Connection& connection, int64_t source_id) {
+  return Run(connection,
+             "DELETE FROM sch_chameleon.t_replica_batch WHERE i_id_source = $1::bigint "
+             "AND i_spool_batch IS NOT NULL",
+             {std::to_string(source_id)});
+}
+
 Result<int64_t> PruneReplayedBatches(pg::Connection& connection, int64_t source_id,
                                      const std::string& retention) {
   ASSIGN_OR_RETURN(

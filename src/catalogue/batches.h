@@ -41,6 +41,10 @@ struct LastReplayedBatch {
 // The newest replayed spool batch of the source: what startup reconciliation compares with.
 Result<LastReplayedBatch> LastReplayed(pg::Connection& connection, int64_t source_id);
 
+// init_replica starts the replica anew with an empty spool: forgets the source's replayed
+// spool batches, so that the new spool's batch ids start again without looking lost.
+Status ForgetSpoolBatches(pg::Connection& connection, int64_t source_id);
+
 // batch_retention: deletes replayed batch rows older than `retention` (a PostgreSQL
 // interval such as "1 day"), always keeping the newest one reconciliation needs.
 Result<int64_t> PruneReplayedBatches(pg::Connection& connection, int64_t source_id,

@@ -85,4 +85,16 @@ Status SetSourceCoordinates(pg::Connection& connection, int64_t source_id,
   return Status::Ok();
 }
 
+Result<SourceCoordinates> GetSourceCoordinates(pg::Connection& connection, int64_t source_id) {
+  ASSIGN_OR_RETURN(pg::Rows rows, connection.Query("SELECT t_binlog_name, i_binlog_position "
+                                                   "FROM sch_chameleon.t_sources "
+                                                   "WHERE i_id_source = $1::bigint",
+                                                   {std::to_string(source_id)}));
+  SourceCoordinates coordinates;
+  if (rows.empty()) return coordinates;
+  coordinates.binlog_name = rows.Value(0, 0);
+  if (!rows.IsNull(0, 1)) coordinates.binlog_position = rows.Integer(0, 1);
+  return coordinates;
+}
+
 }  // namespace chameleon::catalogue

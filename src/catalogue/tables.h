@@ -42,4 +42,12 @@ Status SetSourceCoordinates(pg::Connection& connection, int64_t source_id,
                             const std::optional<std::string>& binlog_name,
                             const std::optional<int64_t>& binlog_position, bool consistent);
 
+struct SourceCoordinates {
+  std::optional<std::string> binlog_name;
+  std::optional<int64_t> binlog_position;
+};
+
+// What SetSourceCoordinates stored: where a new replica starts reading.
+Result<SourceCoordinates> GetSourceCoordinates(pg::Connection& connection, int64_t source_id);
+
 }  // namespace chameleon::catalogue

@@ -41,8 +41,7 @@ Result<const config::Source*> Context::Source(bool required) {
   return source;
 }
 
-void Context::OpenLog(const std::string& component) {
-  if (!config_) return;
+logging::Options Context::LogOptions(const std::string& component) const {
   logging::Options log;
   log.to_console = options_.debug || config_->log_dest == config::LogDestination::kStdout;
   log.level = options_.debug ? logging::Level::kDebug
@@ -52,6 +51,20 @@ void Context::OpenLog(const std::string& component) {
   log.file_stem = logging::FileStem(config_->name, source, component);
   log.days_keep = config_->log_days_keep;
   log.process_name = options_.command;
+  return log;
+}
+
+Result<std::shared_ptr<spdlog::logger>> Context::ComponentLogger(const std::string& component) {
+  if (!config_) return Status::FailedPrecondition("no configuration loaded for the log");
+  logging::Options log = LogOptions(component);
+  log.process_name = component;
+  return logging::MakeLogger(log);
+}
+
+void Context::OpenLog(const std::string& component) {
+  if (!config_) return;
+  logging::Options log = LogOptions(component);
+  std::string source = options_.source && *options_.source != "*" ? *options_.source : "";
   log_on_console_ = log.to_console;
   Status status = logging::Setup(log);
   if (!status.ok()) {

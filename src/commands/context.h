@@ -5,12 +5,14 @@
 
 #include <cstdint>
 #include <iosfwd>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "common/status.h"
 #include "config/config.h"
+#include "logging/logging.h"
 #include "mysql/connection.h"
 #include "pg/connection.h"
 
@@ -60,6 +62,9 @@ class Context {
 
   // Opens the log for this command (<config>_<source|general>.log), after Config().
   void OpenLog(const std::string& component);
+  // A logger of its own for a component of this process, set up as OpenLog's (same
+  // directory, level, console or file): <config>_<source>_<component>_<date>.log.
+  Result<std::shared_ptr<spdlog::logger>> ComponentLogger(const std::string& component);
 
   Result<pg::Connection> ConnectTarget();
   Result<mysql::Connection> ConnectSource(const config::Source& source) const;
@@ -75,6 +80,8 @@ class Context {
   void Say(const std::string& message);
 
  private:
+  logging::Options LogOptions(const std::string& component) const;
+
   Options options_;
   std::ostream& out_;
   std::ostream& err_;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "catalogue/batches.h"
 #include "catalogue/sources.h"
 #include "catalogue/tables.h"
 #include "commands/handlers.h"
@@ -16,6 +17,7 @@
 #include "init/pgsql_copy.h"
 #include "logging/logging.h"
 #include "mysql/server_checks.h"
+#include "spool/spool.h"
 
 namespace chameleon::commands {
 namespace {
@@ -168,6 +170,14 @@ Result<init::ForeignKeyReport> BuildForeignKeys(Context& context, const config::
   return report;
 }
 
+// The spool and the catalogue's record of replayed spool batches, both emptied (the source's
+// pid file is held, so no replica daemon has the spool open).
+Status ResetReplicaStream(pg::Connection& connection, const config::Source& source,
+                          int64_t source_id) {
+  RETURN_IF_ERROR(spool::Spool::Destroy(source.spool_dir));
+  return catalogue::ForgetSpoolBatches(connection, source_id);
+}
+
 int RunCopyCommand(Context& context, const CopyCommand& command) {
   auto loaded = context.Config();
   if (!loaded.ok()) return context.Fail(loaded.status());
@@ -222,6 +232,11 @@ int RunCopyCommand(Context& context, const CopyCommand& command) {
   Status checked = pgsql ? CheckPgsqlSource(context, source, request->origin_schemas)
                          : CheckMysqlSource(context, source, request->origin_schemas);
   if (!checked.ok()) return reporter.Fail(checked);
+  if (command.scope == init::CopyScope::kAllSchemas && !pgsql) {
+    // A new copy starts the replica anew: what the old spool holds is older than the copy.
+    Status reset = ResetReplicaStream(catalogue_connection, source, record->id);
+    if (!reset.ok()) return reporter.Fail(reset);
+  }
   if (command.running_status != nullptr) {
     Status status =
         catalogue::SetSourceStatus(catalogue_connection, source.name, command.running_status, "");

@@ -1,5 +1,6 @@
 // start_replica, stop_replica, stop_all_replicas: the replica daemon of a source (one
-// process: a replayer thread, a heartbeat in the main thread) and the commands that stop it.
+// process: a reader thread streaming the binlog into the spool, a replayer thread applying
+// the spool's batches, a heartbeat in the main thread) and the commands that stop it.
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -10,10 +11,12 @@
 #include <thread>
 
 #include "catalogue/batches.h"
+#include "catalogue/tables.h"
 #include "commands/handlers.h"
 #include "commands/steps.h"
 #include "daemon/daemon.h"
 #include "logging/logging.h"
+#include "reader/reader.h"
 #include "replayer/replayer.h"
 #include "spool/spool.h"
 
@@ -72,20 +75,30 @@ class Reporter {
   bool started_ = false;
 };
 
-// The replayer thread's verdict, read by the main thread once it has joined.
-struct ReplayThreadResult {
+// A worker thread's verdict, read by the main thread once it has joined.
+struct ThreadResult {
   Status status;
 };
 
-void ReplayLoop(replayer::Replayer& replayer, const config::Source& source,
-                ReplayThreadResult* result) {
+// The reader thread: Run() retries what it may (on_error_read) and returns on Stop() or on
+// an error that ends the replica.
+void ReadLoop(reader::Reader& reader, ThreadResult* result) {
+  Status status = reader.Run();
+  if (!status.ok()) {
+    result->status = status;
+    stop_requested.store(true);
+  }
+}
+
+void ReplayLoop(replayer::Replayer& replayer, const config::Source& source, spdlog::logger& log,
+                ThreadResult* result) {
   auto idle = std::chrono::milliseconds(1000L * std::max(1, source.sleep_loop_seconds));
   while (!stop_requested.load()) {
     auto outcome = replayer.ReplayOneBatch();
     if (!outcome.ok()) {
       if (outcome.status().code() == StatusCode::kUnavailable) {
         // Nothing was lost and the batch stays in the spool: PostgreSQL may come back.
-        spdlog::warn("{}; trying again in {} s", outcome.status().message(), idle.count() / 1000);
+        log.warn("{}; trying again in {} s", outcome.status().message(), idle.count() / 1000);
         SleepUnlessStopped(idle);
         continue;
       }
@@ -93,8 +106,41 @@ void ReplayLoop(replayer::Replayer& replayer, const config::Source& source,
       stop_requested.store(true);
       return;
     }
-    if (!outcome->has_value()) SleepUnlessStopped(idle);  // idle: nothing closed yet
+    // Idle: nothing closed yet. A closed batch follows the reader's within about a second.
+    if (!outcome->has_value()) SleepUnlessStopped(std::min(idle, std::chrono::milliseconds(200)));
   }
+}
+
+// Where the reader starts on an empty spool: the coordinates init_replica recorded.
+Result<BinlogPosition> StartPosition(pg::Connection& connection, const std::string& source,
+                                     int64_t source_id) {
+  ASSIGN_OR_RETURN(catalogue::SourceCoordinates coordinates,
+                   catalogue::GetSourceCoordinates(connection, source_id));
+  if (!coordinates.binlog_name || !coordinates.binlog_position) {
+    return Status::FailedPrecondition(
+        fmt::format("source {} has no binlog coordinates to start from: run `chameleon "
+                    "init_replica --source {}` first",
+                    source, source));
+  }
+  ASSIGN_OR_RETURN(uint32_t file_number, ParseBinlogFileNumber(*coordinates.binlog_name));
+  return BinlogPosition{file_number, static_cast<uint64_t>(*coordinates.binlog_position)};
+}
+
+// The spool's state when the daemon starts: batches the catalogue has applied are removed
+// (a crash between COMMIT and the spool delete). A spool lost while the catalogue has
+// replayed batches cannot say where reading must resume without applying a transaction
+// twice or losing one: that is refused with what to do.
+Status ReconcileSpool(replayer::Replayer& replayer, const config::Source& source) {
+  auto reconciled = replayer.Reconcile();
+  if (reconciled.ok()) return Status::Ok();
+  if (reconciled.status().code() == StatusCode::kNotFound) {
+    return Status::FailedPrecondition(fmt::format(
+        "{}; the spool in {} is missing or empty while the catalogue has replayed batches of "
+        "source {}: restore the spool directory, or run `chameleon init_replica --source {}` to "
+        "copy the data again",
+        reconciled.status().message(), source.spool_dir.string(), source.name, source.name));
+  }
+  return reconciled.status();
 }
 
 int RunReplica(Context& context, const config::Config& config, const config::Source& source) {
@@ -136,6 +182,11 @@ int RunReplica(Context& context, const config::Config& config, const config::Sou
   if (!opened.ok()) return reporter.Fail(opened.status());
   spool::Spool spool = std::move(*opened);
 
+  auto replay_log = context.ComponentLogger("replay");
+  if (!replay_log.ok()) {
+    spdlog::warn("{}; the replayer logs here", replay_log.status().message());
+    replay_log = spdlog::default_logger();
+  }
   replayer::ReplayerOptions options;
   options.source_id = record->id;
   options.source_name = source.name;
@@ -143,33 +194,35 @@ int RunReplica(Context& context, const config::Config& config, const config::Sou
   options.type_map.overrides = config.type_override;
   options.type_map.zero_date_sentinel = source.zero_date_sentinel;
   options.on_error = source.on_error_replay;
+  options.logger = *replay_log;
   replayer::Replayer replayer(
       spool, [&context]() { return context.ConnectTarget(); }, options);
-  auto reconciled = replayer.Reconcile();
-  if (!reconciled.ok()) {
-    if (reconciled.status().code() != StatusCode::kNotFound) {
-      return reporter.Fail(reconciled.status());
-    }
-    // TODO(reader): a lost spool must be reset from the catalogue's last replayed
-    // coordinates (Spool::ResetFromCatalogue) before the reader thread reads; without the
-    // reader there is nothing to replay from an empty spool, so the replayer just waits.
-    spdlog::warn("{}", reconciled.status().message());
+  Status reconciled = ReconcileSpool(replayer, source);
+  if (!reconciled.ok()) return reporter.Fail(reconciled);
+
+  reader::ReaderOptions read_options;
+  read_options.source = source;
+  if (!spool.ResumePosition()) {
+    auto start = StartPosition(connection, source.name, record->id);
+    if (!start.ok()) return reporter.Fail(start.status());
+    read_options.start = *start;
   }
+  reader::Reader reader(read_options, &spool);
+
   Status running = catalogue::MarkDaemonRunning(connection, source.name, getpid(), HostName());
   if (!running.ok()) return reporter.Fail(running);
   InstallStopHandlers();
   reporter.Started();
-  spdlog::info("replica of source {} started (pid {}); spool {}", source.name, getpid(),
-               source.spool_dir.string());
+  spdlog::info(
+      "replica of source {} started (pid {}); spool {}; reading from {}", source.name, getpid(),
+      source.spool_dir.string(),
+      ToString(spool.ResumePosition().value_or(read_options.start.value_or(BinlogPosition{}))));
 
-  // TODO(reader): start the reader thread here: reader::Reader (src/reader/reader.h) with
-  // ReaderOptions{source, start = t_sources' coordinates} on `&spool`, Run() in a thread,
-  // Stop() + join on the way out, a Run() error ends the daemon with status error. It needs
-  // its own log file (<config>_<source>_read.log: the replayer then gets
-  // ReplayerOptions::logger for _replay.log) and an end-to-end test against MariaDB before
-  // it is switched on. Until then this daemon replays what the spool holds.
-  ReplayThreadResult replay_result;
-  std::thread replay_thread(ReplayLoop, std::ref(replayer), std::cref(source), &replay_result);
+  ThreadResult read_result;
+  ThreadResult replay_result;
+  std::thread read_thread(ReadLoop, std::ref(reader), &read_result);
+  std::thread replay_thread(ReplayLoop, std::ref(replayer), std::cref(source),
+                            std::ref(**replay_log), &replay_result);
 
   auto next_prune = std::chrono::steady_clock::now();
   auto prune_every = std::chrono::seconds(10L * std::max(1, source.sleep_loop_seconds));
@@ -193,16 +246,19 @@ int RunReplica(Context& context, const config::Config& config, const config::Sou
     }
   }
   spdlog::info("replica of source {} stopping: finishing the batch in hand", source.name);
+  reader.Stop();
+  read_thread.join();
   replay_thread.join();
   if (connection.is_broken()) {
     auto again = context.ConnectTarget();
     if (again.ok()) connection = std::move(*again);
   }
-  if (!replay_result.status.ok()) {
+  Status failure = !read_result.status.ok() ? read_result.status : replay_result.status;
+  if (!failure.ok()) {
     Status marked = catalogue::MarkDaemonEnded(connection, source.name, catalogue::kStatusError,
-                                               replay_result.status.message());
+                                               failure.message());
     if (!marked.ok()) spdlog::error("cannot record the error: {}", marked.message());
-    return context.Fail(replay_result.status);
+    return context.Fail(failure);
   }
   Status stopped = catalogue::MarkDaemonEnded(connection, source.name, catalogue::kStatusStopped,
                                               "stopped by stop_replica");
@@ -270,7 +326,7 @@ int StartReplica(Context& context) {
         "{}` stops it",
         source.name, *holder, source.name)));
   }
-  context.OpenLog("replay");
+  context.OpenLog("read");
   bool foreground = context.options().debug || config.log_dest == config::LogDestination::kStdout;
   if (!foreground) {
     // Nothing may be connected yet: a forked libpq connection must not be shared.
@@ -278,15 +334,19 @@ int StartReplica(Context& context) {
     logging::Shutdown();
     auto role = daemon::Daemonise(log_file);
     if (!role.ok() || *role == daemon::Role::kParent) {
-      context.OpenLog("replay");
+      context.OpenLog("read");
       if (!role.ok()) return context.Fail(role.status());
+      std::string replay_file = log_file.filename().string();
+      auto at = replay_file.rfind("_read_");
+      if (at != std::string::npos) replay_file.replace(at, 6, "_replay_");
       context.Say(fmt::format(
-          "replica of source '{}' started in the background; its log is {}; `chameleon "
+          "replica of source '{}' started in the background; its logs are {} and {}; `chameleon "
           "show_status --source {}` shows it, `chameleon stop_replica --source {}` stops it",
-          source.name, log_file.string(), source.name, source.name));
+          source.name, log_file.string(), (log_file.parent_path() / replay_file).string(),
+          source.name, source.name));
       return kExitOk;
     }
-    context.OpenLog("replay");
+    context.OpenLog("read");
   }
   return RunReplica(context, config, source);
 }

@@ -40,9 +40,10 @@ std::string FileStem(const std::string& config_name, const std::string& source_n
   return stem;
 }
 
-Status Setup(const Options& options) {
+Result<std::shared_ptr<spdlog::logger>> MakeLogger(const Options& options,
+                                                   std::filesystem::path* file) {
   spdlog::sink_ptr sink;
-  g_current_file.clear();
+  if (file != nullptr) file->clear();
   try {
     if (options.to_console) {
       sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
@@ -58,8 +59,10 @@ Status Setup(const Options& options) {
       sink = std::make_shared<spdlog::sinks::daily_file_sink_mt>(
           base.string(), 0, 0, false, static_cast<uint16_t>(options.days_keep));
       std::time_t now = std::time(nullptr);
-      g_current_file = options.directory /
-                       fmt::format("{}_{:%Y-%m-%d}.log", options.file_stem, fmt::localtime(now));
+      if (file != nullptr) {
+        *file = options.directory /
+                fmt::format("{}_{:%Y-%m-%d}.log", options.file_stem, fmt::localtime(now));
+      }
     }
   } catch (const spdlog::spdlog_ex& error) {
     return Status::IoError("cannot open the log in " + options.directory.string() + ": " +
@@ -70,6 +73,11 @@ Status Setup(const Options& options) {
   logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %n %^%l%$: %v");
   logger->set_level(ToSpdlog(options.level));
   logger->flush_on(spdlog::level::info);
+  return logger;
+}
+
+Status Setup(const Options& options) {
+  ASSIGN_OR_RETURN(std::shared_ptr<spdlog::logger> logger, MakeLogger(options, &g_current_file));
   spdlog::set_default_logger(logger);
   SetCrashLogFile(g_current_file);
   return Status::Ok();

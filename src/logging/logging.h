@@ -4,9 +4,14 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <string>
 
 #include "common/status.h"
+
+namespace spdlog {
+class logger;
+}
 
 namespace chameleon::logging {
 
@@ -26,6 +31,12 @@ struct Options {
 // "<config>_<source>[_<component>]" or "<config>_general", as pg_chameleon names its logs.
 std::string FileStem(const std::string& config_name, const std::string& source_name,
                      const std::string& component);
+
+// A logger as Setup makes it, not installed as the default: a component's own log (the
+// replica daemon's replayer writes <config>_<source>_replay). `file`, when given, receives
+// today's file (empty on the console).
+Result<std::shared_ptr<spdlog::logger>> MakeLogger(const Options& options,
+                                                   std::filesystem::path* file = nullptr);
 
 // Installs the default logger. Safe to call again (replaces the previous one).
 Status Setup(const Options& options);

@@ -206,7 +206,10 @@ Status Reader::HandleEvent(EventStream& stream, const BinlogEvent& event) {
   {
     std::lock_guard lock(stats_mutex_);
     stats_.last_received = std::chrono::system_clock::now();
-    if (event.header.timestamp != 0 && event.kind != EventKind::kHeartbeat) {
+    if (event.kind == EventKind::kHeartbeat) {
+      // The server sends a heartbeat only when it has had nothing to send for a period.
+      stats_.caught_up_at = stats_.last_received;
+    } else if (event.header.timestamp != 0) {
       stats_.last_event_timestamp = event.header.timestamp;
     }
   }

@@ -55,7 +55,9 @@ struct ReaderStats {
   uint64_t reconnections = 0;
   uint32_t last_event_timestamp = 0;  // source time of the last event read (0: none yet)
   std::chrono::system_clock::time_point last_received;  // last event or heartbeat
-  std::optional<BinlogPosition> position;               // last resume position stored
+  // The last heartbeat: the server had nothing more to send, the reader was caught up.
+  std::optional<std::chrono::system_clock::time_point> caught_up_at;
+  std::optional<BinlogPosition> position;  // last resume position stored
 };
 
 // The connection settings of a configured source (db_conn, net_read_timeout).

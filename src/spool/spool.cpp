@@ -379,6 +379,17 @@ Spool::Spool(Spool&&) noexcept = default;
 Spool& Spool::operator=(Spool&&) noexcept = default;
 Spool::~Spool() = default;
 
+Status Spool::Destroy(const std::filesystem::path& directory) {
+  std::error_code error;
+  if (!std::filesystem::exists(directory / "CURRENT", error)) return Status::Ok();
+  rocksdb::Status destroyed = rocksdb::DestroyDB(directory.string(), rocksdb::Options());
+  if (!destroyed.ok()) {
+    return Status::IoError(
+        fmt::format("spool {}: cannot delete it: {}", directory.string(), destroyed.ToString()));
+  }
+  return Status::Ok();
+}
+
 Result<Spool> Spool::Open(const SpoolOptions& options) {
   auto impl = std::make_unique<Impl>();
   impl->options = options;

@@ -71,6 +71,10 @@ class EventCursor {
 class Spool {
  public:
   static Result<Spool> Open(const SpoolOptions& options);
+  // init_replica starts the replica anew: deletes the spool in `directory` (RocksDB's files
+  // only; nothing else there is touched). Ok when there is none. The caller guarantees no
+  // process has it open (the source's pid file).
+  static Status Destroy(const std::filesystem::path& directory);
 
   Spool(Spool&&) noexcept;
   Spool& operator=(Spool&&) noexcept;

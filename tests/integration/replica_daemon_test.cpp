@@ -1,4 +1,4 @@
-// start_replica / stop_replica as a user runs them: a daemon that replays its spool into
+// start_replica / stop_replica as a user runs them: a daemon that replicates MariaDB into
 // PostgreSQL, shows running with a live heartbeat, refuses a second start, stops within its
 // bound, and is shown dead (not running) after a kill -9.
 #include <gmock/gmock.h>
@@ -9,7 +9,6 @@
 #include <thread>
 
 #include "catalogue/sources.h"
-#include "spool/spool.h"
 #include "support/replica_sandbox.h"
 #include "support/test_servers.h"
 
@@ -54,46 +53,6 @@ class ReplicaDaemon : public ::testing::Test {
     return probe();
   }
 
-  // A closed batch in the source's spool, as the reader would leave it.
-  void WriteSpool() {
-    auto target = sandbox_.Target();
-    auto source = catalogue::FindSource(target, "mysql");
-    ASSERT_TRUE(source.ok() && source->has_value());
-    spool::SpoolOptions options;
-    options.directory = sandbox_.home() / ".pg_chameleon" / "spool" / "mysql";
-    options.source_id = static_cast<uint32_t>((*source)->id);
-    auto spool = spool::Spool::Open(options);
-    ASSERT_TRUE(spool.ok()) << spool.status().message();
-    TableShape shape;
-    shape.schema = sandbox_.mysql_schema();
-    shape.table = "t";
-    shape.version = 1;
-    ColumnShape id;
-    id.name = "id";
-    id.column_type = "int(11)";
-    id.nullable = false;
-    ColumnShape v;
-    v.name = "v";
-    v.column_type = "varchar(10)";
-    shape.columns = {id, v};
-    shape.primary_key = {0};
-    ChangeEvent insert;
-    insert.operation = Operation::kInsert;
-    insert.position = {999999, 4};
-    insert.schema = shape.schema;
-    insert.table = "t";
-    insert.shape_version = 1;
-    insert.after = {Value::Int(2), Value::String("b")};
-    ChangeEvent update = insert;
-    update.operation = Operation::kUpdate;
-    update.position = {999999, 200};
-    update.before = {Value::Int(1), Value::String("a")};
-    update.after = {Value::Int(1), Value::String("a2")};
-    std::vector<ChangeEvent> events = {insert, update};
-    ASSERT_TRUE(spool->AppendTransaction(events, {999999, 400}, {&shape, 1}).ok());
-    ASSERT_TRUE(spool->CloseBatch().ok());
-  }
-
   std::string Status() {
     return Q(
         "SELECT enm_status || ' ' || (i_pid IS NOT NULL) || ' ' || "
@@ -105,10 +64,15 @@ class ReplicaDaemon : public ::testing::Test {
 };
 
 TEST_F(ReplicaDaemon, StartReplaysBeatsRefusesASecondStartAndStopsInTime) {
-  WriteSpool();
   auto started = sandbox_.Run({"start_replica", "--source", "mysql"});
   ASSERT_EQ(started.exit_code, 0) << started.all();
   EXPECT_THAT(started.out, HasSubstr("background"));
+  auto admin = test_support::MysqlAdmin();
+  ASSERT_TRUE(admin.Execute("USE `" + sandbox_.mysql_schema() + "`").ok());
+  ASSERT_TRUE(admin.Execute("START TRANSACTION").ok());
+  ASSERT_TRUE(admin.Execute("INSERT INTO t VALUES (2, 'b')").ok());
+  ASSERT_TRUE(admin.Execute("UPDATE t SET v = 'a2' WHERE id = 1").ok());
+  ASSERT_TRUE(admin.Execute("COMMIT").ok());
   EXPECT_TRUE(WaitFor([&] { return Rows() == "1=a2 2=b"; })) << Rows();
   EXPECT_EQ(Status(), "running true true");
   auto status = sandbox_.Run({"show_status", "--source", "mysql"});
@@ -126,7 +90,7 @@ TEST_F(ReplicaDaemon, StartReplaysBeatsRefusesASecondStartAndStopsInTime) {
   EXPECT_LT(stop_seconds, 30.0);
   EXPECT_EQ(Status().substr(0, 13), "stopped false");
   EXPECT_THAT(sandbox_.Logs(), HasSubstr("replica of source mysql stopped"));
-  EXPECT_EQ(Q("SELECT count(*) FROM sch_chameleon.t_replica_batch WHERE b_replayed"), "1");
+  EXPECT_EQ(Q("SELECT sum(i_replayed) FROM sch_chameleon.t_replica_batch WHERE b_replayed"), "2");
   auto again = sandbox_.Run({"stop_replica", "--source", "mysql"});
   EXPECT_EQ(again.exit_code, 1);
   EXPECT_THAT(again.err, HasSubstr("no replica of source mysql runs"));
