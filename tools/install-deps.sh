@@ -11,6 +11,7 @@ packages=(
   libcurl4-openssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   mariadb-server mariadb-client postgresql-15 postgresql-client-15
+  groff-base systemd  # package_deb_test: the man page's check, systemd-analyze verify
 )
 
 missing=()
