@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "catalogue/batches.h"
+#include "catalogue/progress.h"
 #include "catalogue/tables.h"
 #include "commands/handlers.h"
 #include "commands/steps.h"
@@ -109,6 +110,28 @@ void ReplayLoop(replayer::Replayer& replayer, const config::Source& source, spdl
     // Idle: nothing closed yet. A closed batch follows the reader's within about a second.
     if (!outcome->has_value()) SleepUnlessStopped(std::min(idle, std::chrono::milliseconds(200)));
   }
+}
+
+// What show_status derives the lags from: the reader's figures and the spool's backlog.
+catalogue::ReplicaProgress Progress(const reader::Reader& reader, const spool::Spool& spool) {
+  reader::ReaderStats stats = reader.stats();
+  catalogue::ReplicaProgress progress;
+  if (stats.last_received.time_since_epoch().count() != 0) {
+    progress.last_received = stats.last_received;
+  }
+  if (stats.last_event_timestamp != 0) {
+    progress.last_event_time =
+        std::chrono::system_clock::time_point(std::chrono::seconds(stats.last_event_timestamp));
+  }
+  progress.caught_up_at = stats.caught_up_at;
+  if (stats.position && !stats.binlog_base_name.empty()) {
+    progress.read_binlog_name = BinlogFileName(stats.binlog_base_name, stats.position->file_number);
+    progress.read_binlog_position = static_cast<int64_t>(stats.position->position);
+  }
+  progress.spool_bytes = spool.DiskUsageBytes();
+  progress.batches_waiting = spool.Summary().closed_batch_ids.size();
+  progress.events_read = stats.events_appended;
+  return progress;
 }
 
 // Where the reader starts on an empty spool: the coordinates init_replica recorded.
@@ -239,6 +262,8 @@ int RunReplica(Context& context, const config::Config& config, const config::Sou
     }
     Status beat = catalogue::Heartbeat(connection, source.name, getpid());
     if (!beat.ok()) spdlog::warn("heartbeat: {}", beat.message());
+    Status reported = catalogue::RecordProgress(connection, record->id, Progress(reader, spool));
+    if (!reported.ok()) spdlog::warn("progress report: {}", reported.message());
     if (std::chrono::steady_clock::now() >= next_prune) {
       next_prune = std::chrono::steady_clock::now() + prune_every;
       auto pruned = catalogue::PruneReplayedBatches(connection, record->id, source.batch_retention);
@@ -253,6 +278,8 @@ int RunReplica(Context& context, const config::Config& config, const config::Sou
     auto again = context.ConnectTarget();
     if (again.ok()) connection = std::move(*again);
   }
+  Status last_report = catalogue::RecordProgress(connection, record->id, Progress(reader, spool));
+  if (!last_report.ok()) spdlog::warn("progress report: {}", last_report.message());
   Status failure = !read_result.status.ok() ? read_result.status : replay_result.status;
   if (!failure.ok()) {
     Status marked = catalogue::MarkDaemonEnded(connection, source.name, catalogue::kStatusError,

@@ -206,6 +206,10 @@ Status Reader::HandleEvent(EventStream& stream, const BinlogEvent& event) {
   {
     std::lock_guard lock(stats_mutex_);
     stats_.last_received = std::chrono::system_clock::now();
+    if (stats_.binlog_base_name.empty()) {
+      const std::string& name = stream.file_name();
+      stats_.binlog_base_name = name.substr(0, name.find_last_of('.'));
+    }
     if (event.kind == EventKind::kHeartbeat) {
       // The server sends a heartbeat only when it has had nothing to send for a period.
       stats_.caught_up_at = stats_.last_received;

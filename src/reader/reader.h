@@ -58,6 +58,7 @@ struct ReaderStats {
   // The last heartbeat: the server had nothing more to send, the reader was caught up.
   std::optional<std::chrono::system_clock::time_point> caught_up_at;
   std::optional<BinlogPosition> position;  // last resume position stored
+  std::string binlog_base_name;  // "mysql-bin" of "mysql-bin.000042"; empty before streaming
 };
 
 // The connection settings of a configured source (db_conn, net_read_timeout).

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
@@ -201,6 +202,24 @@ TEST_F(ReplicaEndToEnd, MixedTransactionsOfEveryTypeArriveExactly) {
                    "xmin::text FROM " +
                    schema + ".types WHERE id = 1)"),
             "t");
+
+  // show_status tells the truth: once idle, the reader is caught up (the source's heartbeat)
+  // and nothing waits, so both lags are near zero rather than growing.
+  nlohmann::json shown;
+  auto idle = [&] {
+    auto status = sandbox_.Run({"show_status", "--source", "mysql", "--json"});
+    if (status.exit_code != 0) return false;
+    shown = nlohmann::json::parse(status.out)["sources"][0];
+    return shown["batches_waiting"] == 0 && shown["read_lag_seconds"].is_number() &&
+           shown["read_lag_seconds"].get<double>() < 15 &&
+           shown["replay_lag_seconds"].is_number() &&
+           shown["replay_lag_seconds"].get<double>() < 15 && shown["events_read"] != 0;
+  };
+  bool settled = false;
+  for (int attempt = 0; attempt < 60 && !(settled = idle()); ++attempt)
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_TRUE(settled) << shown.dump(2);
+  EXPECT_EQ(shown["status"], "running");
 
   // The catalogue tells the truth: running, nothing in error, every batch recorded.
   EXPECT_EQ(Target("SELECT enm_status FROM sch_chameleon.t_sources WHERE t_source = 'mysql'"),
