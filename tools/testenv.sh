@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Owns a private MariaDB 10.11 (binlog ROW/FULL) and PostgreSQL 15 on loopback for tests, benchmarks
 # and the quickstart: testenv.sh start|stop|status|env|psql|mysql|destroy (eval "$(testenv.sh env)").
+# start-mysql|stop-mysql: the MariaDB alone (tests that restart a private source use them).
 set -euo pipefail
 
 readonly PROG=testenv
-readonly USAGE="usage: testenv.sh start|stop|status|env|destroy | testenv.sh mysql|psql [client args...]"
+readonly USAGE="usage: testenv.sh start|stop|status|env|destroy|start-mysql|stop-mysql | testenv.sh mysql|psql [client args...]"
 
 script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 repo_dir="$(dirname "$script_dir")"
@@ -447,6 +448,26 @@ cmd_start() {
   pg_start
 }
 
+# The MariaDB alone: a private source a test can stop and start again (the reader's survival
+# tests) without a PostgreSQL it does not need. destroy stops both and removes the dir.
+cmd_start_mysql() {
+  check_port CHAMELEON_MYSQL_PORT "$MYSQL_PORT"
+  check_socket_path MariaDB "$MY_SOCKET"
+  command -v mariadbd >/dev/null || die "mariadbd not found; run tools/install-deps.sh"
+  prepare_dir
+  take_lock
+  my_start
+}
+
+cmd_stop_mysql() {
+  [ -d "$DIR" ] || {
+    msg "no sandbox at $DIR"
+    return 0
+  }
+  take_lock
+  my_stop
+}
+
 cmd_stop() {
   [ -d "$DIR" ] || {
     msg "no sandbox at $DIR"
@@ -519,6 +540,10 @@ case "$command" in
   start | stop | status | env | destroy)
     [ $# -eq 0 ] || usage
     "cmd_$command"
+    ;;
+  start-mysql | stop-mysql)
+    [ $# -eq 0 ] || usage
+    "cmd_${command//-/_}"
     ;;
   mysql | psql) "cmd_$command" "$@" ;;
   *) usage ;;

@@ -90,12 +90,19 @@ Result<BinlogStream> BinlogStream::Open(const ConnectOptions& options,
   MYSQL* raw = mysql_init(nullptr);
   if (raw == nullptr) return Status::Internal("mysql_init failed: out of memory");
   BinlogStream stream(raw, description);
-  stream.requested_file_ = request.file_name;
+  stream.requested_file_ = request.mariadb_gtid_start.empty()
+                               ? request.file_name
+                               : "holding GTID " + request.mariadb_gtid_start;
   auto connect_timeout = static_cast<unsigned int>(std::max(1, options.connect_timeout_seconds));
   // A read must outlast a heartbeat period: an idle source is not a dead one.
   unsigned int read_timeout =
       static_cast<unsigned int>(std::max(1, options.net_read_timeout_seconds));
   read_timeout = std::max(read_timeout, 2 * request.heartbeat_period_ms / 1000 + 2);
+  if (request.heartbeat_period_ms > 0) {
+    // With heartbeats, silence for three periods is a dead connection (a network drop that
+    // sent no reset), not an idle source: reconnect in seconds, not net_read_timeout.
+    read_timeout = std::min(read_timeout, std::max(5U, 3 * request.heartbeat_period_ms / 1000 + 2));
+  }
   unsigned int protocol = MYSQL_PROTOCOL_TCP;
   unsigned long max_packet = 1UL << 30;
   std::string charset = ToLower(options.charset);

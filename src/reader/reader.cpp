@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "reader/ddl_parser.h"
+#include "reader/gtid_source_opener.h"
 #include "reader/statement.h"
 
 namespace chameleon::reader {
@@ -112,6 +113,10 @@ Reader::Reader(ReaderOptions options, spool::Spool* spool, SourceOpener opener)
       spool_(spool),
       opener_(std::move(opener)),
       filter_(options_.source) {
+  if (!opener_ && options_.source.gtid_enable) {
+    opener_ = GtidSourceOpener(ConnectOptionsFor(options_.source), options_.source.my_server_id,
+                               options_.heartbeat_period_ms, gtid_state_);
+  }
   if (!opener_) {
     opener_ = ServerSourceOpener(ConnectOptionsFor(options_.source), options_.source.my_server_id,
                                  options_.heartbeat_period_ms);
@@ -136,7 +141,8 @@ bool Reader::Wait(std::chrono::milliseconds duration) {
 }
 
 Status Reader::Run() {
-  std::chrono::milliseconds backoff(1000);
+  std::chrono::milliseconds backoff =
+      std::min<std::chrono::milliseconds>(std::chrono::milliseconds(1000), options_.max_backoff);
   auto last_warning = std::chrono::steady_clock::time_point();
   while (!stop_) {
     std::optional<BinlogPosition> resume = spool_->ResumePosition();
@@ -372,6 +378,7 @@ Result<uint32_t> Reader::ShapeVersion(const TableMap& map) {
 
 Status Reader::EndTransaction(const BinlogPosition& resume) {
   in_transaction_ = false;
+  if (!gtid_.empty()) gtid_state_->Update(gtid_);
   gtid_.clear();
   if (events_.empty() && new_shapes_.empty()) {
     // Nothing of ours: remember the position, store it now and then, not per transaction.

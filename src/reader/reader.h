@@ -22,6 +22,7 @@
 #include "reader/binlog_source.h"
 #include "reader/event_stream.h"
 #include "reader/filter.h"
+#include "reader/gtid_state.h"
 #include "reader/row_decoder.h"
 #include "spool/spool.h"
 
@@ -109,6 +110,8 @@ class Reader {
   std::vector<ChangeEvent> events_;
   std::vector<TableShape> new_shapes_;
   std::string gtid_;
+  // gtid_enable: the GTID of each transaction read, where a reconnection starts.
+  std::shared_ptr<MariadbGtidState> gtid_state_ = std::make_shared<MariadbGtidState>();
   bool in_transaction_ = false;
   bool dirty_since_close_ = false;
   uint64_t skipped_transactions_ = 0;

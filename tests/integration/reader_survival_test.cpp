@@ -1,0 +1,445 @@
+// The Reader survives its source: a private MariaDB (tools/testenv.sh start-mysql, never the
+// shared sandbox) is restarted, or the binlog dump thread is killed, while a writer commits
+// transactions; the spool must end up with every committed row exactly once, in commit order,
+// whole transactions only. on_error_read: continue keeps retrying while the server is down
+// (one warning a minute at most), exit gives up with a clear error after its attempts.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <spdlog/sinks/base_sink.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "reader/reader.h"
+#include "support/private_mariadb.h"
+#include "support/scratch_dir.h"
+
+namespace chameleon::reader {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+using test_support::PrivateMariadb;
+
+// Keeps the reader's warnings so a test can count them.
+class CapturingSink final : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  std::vector<std::string> Messages(spdlog::level::level_enum level) {
+    std::lock_guard lock(mutex_);
+    std::vector<std::string> out;
+    for (const auto& [message_level, text] : messages_)
+      if (message_level == level) out.push_back(text);
+    return out;
+  }
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& message) override {
+    messages_.emplace_back(message.level,
+                           std::string(message.payload.data(), message.payload.size()));
+  }
+  void flush_() override {}
+
+ private:
+  std::vector<std::pair<spdlog::level::level_enum, std::string>> messages_;
+};
+
+bool WaitFor(const std::function<bool()>& condition, std::chrono::milliseconds limit) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  return true;
+}
+
+// Commits transactions of 1-4 rows into `schema`.t (id ascending, txn = the transaction's
+// number) until stopped, reconnecting whenever the server is away. A transaction whose COMMIT
+// failed may or may not be on the source: the source table is the truth the test compares with.
+class Writer {
+ public:
+  Writer(mysql::ConnectOptions options, std::string schema)
+      : options_(std::move(options)), schema_(std::move(schema)) {
+    thread_ = std::thread([this] { Loop(); });
+  }
+  ~Writer() { Stop(); }
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
+
+  void Stop() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+  int committed() const { return committed_; }
+
+ private:
+  void Loop() {
+    std::optional<mysql::Connection> connection;
+    int next_id = 1;
+    for (int txn = 1; !stop_; ++txn) {
+      if (!connection) {
+        Result<mysql::Connection> opened = mysql::Connection::Open(options_);
+        if (!opened.ok()) {
+          std::this_thread::sleep_for(milliseconds(100));
+          continue;
+        }
+        connection.emplace(std::move(opened).value());
+      }
+      int rows = 1 + txn % 4;
+      std::string insert = fmt::format("INSERT INTO `{}`.t VALUES ", schema_);
+      for (int row = 0; row < rows; ++row) {
+        if (row > 0) insert += ", ";
+        insert += fmt::format("({}, {}, 'txn {} row {}')", next_id + row, txn, txn, row);
+      }
+      next_id += rows;
+      Status status = connection->Execute("BEGIN");
+      // One statement per row half the time: a transaction of several row events.
+      if (status.ok()) status = connection->Execute(insert);
+      if (status.ok() && txn % 2 == 0) {
+        status = connection->Execute(
+            fmt::format("UPDATE `{}`.t SET v = CONCAT(v, '+') WHERE txn = {}", schema_, txn));
+      }
+      if (status.ok()) status = connection->Execute("COMMIT");
+      if (status.ok()) {
+        ++committed_;
+      } else {
+        connection.reset();
+      }
+      std::this_thread::sleep_for(milliseconds(3));
+    }
+  }
+
+  mysql::ConnectOptions options_;
+  std::string schema_;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> committed_{0};
+  std::thread thread_;
+};
+
+class ReaderSurvivalTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    Result<std::unique_ptr<PrivateMariadb>> started = PrivateMariadb::Start("survive");
+    if (!started.ok()) {
+      start_error_ = new std::string(started.status().message());
+      return;
+    }
+    server_ = started->release();
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+
+  void SetUp() override {
+    ASSERT_NE(server_, nullptr) << (start_error_ != nullptr ? *start_error_ : "");
+    // A test that failed while the server was down must not take the next one with it.
+    Status status = server_->StartAgain();
+    ASSERT_TRUE(status.ok()) << status.message();
+    schema_ = fmt::format("chameleon_{}",
+                          ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    Execute(fmt::format("DROP DATABASE IF EXISTS `{}`", schema_));
+    Execute(fmt::format("CREATE DATABASE `{}`", schema_));
+    Execute(
+        fmt::format("CREATE TABLE `{}`.t (id INT PRIMARY KEY, txn INT NOT NULL, "
+                    "v VARCHAR(40) NOT NULL)",
+                    schema_));
+    sink_ = std::make_shared<CapturingSink>();
+    spdlog::default_logger()->sinks().push_back(sink_);
+  }
+  void TearDown() override {
+    auto& sinks = spdlog::default_logger()->sinks();
+    sinks.erase(std::remove(sinks.begin(), sinks.end(), sink_), sinks.end());
+  }
+
+  void Execute(const std::string& sql) {
+    Result<mysql::Connection> admin = mysql::Connection::Open(server_->AdminOptions());
+    ASSERT_TRUE(admin.ok()) << admin.status().message();
+    Status status = admin->Execute(sql);
+    ASSERT_TRUE(status.ok()) << status.message();
+  }
+
+  ReaderOptions Options() {
+    Result<mysql::Connection> admin = mysql::Connection::Open(server_->AdminOptions());
+    EXPECT_TRUE(admin.ok()) << admin.status().message();
+    Result<mysql::Rows> status = admin->Query("SHOW MASTER STATUS");
+    EXPECT_TRUE(status.ok() && !status->empty());
+    ReaderOptions options;
+    options.start = BinlogPosition{ParseBinlogFileNumber(*status->rows[0][0]).value(),
+                                   std::stoull(*status->rows[0][1])};
+    mysql::ConnectOptions replica = server_->ReplicaOptions();
+    options.source.name = "mysql";
+    options.source.db_conn.host = replica.host;
+    options.source.db_conn.port = replica.port;
+    options.source.db_conn.user = replica.user;
+    options.source.db_conn.password = replica.password;
+    options.source.db_conn.connect_timeout_seconds = 2;
+    options.source.net_read_timeout_seconds = 2;
+    options.source.my_server_id = 40000 + static_cast<uint32_t>(getpid() % 20000);
+    options.source.schema_mappings = {{schema_, schema_ + "_pg"}};
+    options.source.on_error_read = config::OnError::kContinue;
+    options.heartbeat_period_ms = 500;
+    options.max_backoff = milliseconds(300);
+    return options;
+  }
+
+  std::vector<ChangeEvent> ReadSpool(spool::Spool& spool) {
+    std::vector<ChangeEvent> events;
+    auto cursor = spool.ReadFrom(spool::EventKey{1, {}, 0});
+    EXPECT_TRUE(cursor.ok());
+    if (!cursor.ok()) return events;
+    ChangeEvent event;
+    while (cursor->Next(&event).value())
+      events.push_back(event);
+    return events;
+  }
+
+  // (id, txn, v) of every row of the source table, in id (= commit) order.
+  std::vector<std::vector<std::string>> SourceRows() {
+    std::vector<std::vector<std::string>> rows;
+    Result<mysql::Connection> admin = mysql::Connection::Open(server_->AdminOptions());
+    EXPECT_TRUE(admin.ok()) << admin.status().message();
+    if (!admin.ok()) return rows;
+    Result<mysql::Rows> result =
+        admin->Query(fmt::format("SELECT id, txn, v FROM `{}`.t ORDER BY id", schema_));
+    EXPECT_TRUE(result.ok()) << result.status().message();
+    for (const auto& row : result->rows)
+      rows.push_back({*row[0], *row[1], *row[2]});
+    return rows;
+  }
+
+  // The spool replayed in order onto an empty table equals the source table, and every
+  // source transaction (txn) is one GTID's contiguous run of events, whole.
+  void ExpectSpoolMatchesSource(spool::Spool& spool) {
+    std::vector<std::vector<std::string>> source = SourceRows();
+    ASSERT_GT(source.size(), 50U);
+    std::vector<ChangeEvent> events;
+    ASSERT_TRUE(WaitFor(
+        [&] {
+          events = ReadSpool(spool);
+          std::set<int64_t> ids;
+          for (const ChangeEvent& event : events)
+            if (event.operation == Operation::kInsert) ids.insert(event.after[0].int_value());
+          return ids.size() >= source.size();
+        },
+        seconds(20)))
+        << "the spool holds fewer rows than the source";
+    std::map<std::string, std::vector<std::string>> replayed;  // id -> (id, txn, v)
+    std::vector<std::string> insert_order;
+    std::map<std::string, std::string> gtid_of_txn;
+    std::map<std::string, std::string> txn_of_gtid;
+    std::string previous_gtid;
+    std::set<std::string> finished_gtids;
+    for (const ChangeEvent& event : events) {
+      ASSERT_EQ(event.table, "t");
+      ASSERT_FALSE(event.gtid.empty());
+      const std::vector<Value>& row = event.after;
+      std::string id = std::to_string(row[0].int_value());
+      std::string txn = std::to_string(row[1].int_value());
+      const std::string& v = row[2].text();
+      if (event.operation == Operation::kInsert) {
+        ASSERT_EQ(replayed.count(id), 0U) << "row " << id << " inserted twice";
+        insert_order.push_back(id);
+      } else {
+        ASSERT_EQ(event.operation, Operation::kUpdate);
+        ASSERT_EQ(replayed.count(id), 1U) << "row " << id << " updated before its insert";
+      }
+      replayed[id] = {id, txn, v};
+      // Whole transactions: one GTID per txn, its events contiguous.
+      if (event.gtid != previous_gtid) {
+        ASSERT_EQ(finished_gtids.count(event.gtid), 0U) << "GTID " << event.gtid << " split";
+        if (!previous_gtid.empty()) finished_gtids.insert(previous_gtid);
+        previous_gtid = event.gtid;
+      }
+      auto [gtid_entry, new_txn] = gtid_of_txn.emplace(txn, event.gtid);
+      ASSERT_EQ(gtid_entry->second, event.gtid) << "txn " << txn << " under two GTIDs";
+      auto [txn_entry, new_gtid] = txn_of_gtid.emplace(event.gtid, txn);
+      ASSERT_EQ(txn_entry->second, txn) << "GTID " << event.gtid << " holds two txns";
+    }
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& [id, row] : replayed)
+      rows.push_back(row);
+    std::sort(rows.begin(), rows.end(),
+              [](const auto& a, const auto& b) { return std::stoi(a[0]) < std::stoi(b[0]); });
+    EXPECT_EQ(rows, source);
+    // Commit order: ids were taken in commit order by the one writer.
+    for (size_t i = 1; i < insert_order.size(); ++i) {
+      ASSERT_LT(std::stoi(insert_order[i - 1]), std::stoi(insert_order[i]));
+    }
+  }
+
+  // Kills the replica's binlog dump thread on the server: what a network drop does.
+  int KillDumpThreads() {
+    Result<mysql::Connection> admin = mysql::Connection::Open(server_->AdminOptions());
+    EXPECT_TRUE(admin.ok()) << admin.status().message();
+    if (!admin.ok()) return 0;
+    Result<mysql::Rows> threads = admin->Query(
+        "SELECT id FROM information_schema.PROCESSLIST WHERE user = 'usr_replica' "
+        "AND command LIKE 'Binlog Dump%'");
+    EXPECT_TRUE(threads.ok()) << threads.status().message();
+    int killed = 0;
+    for (const auto& row : threads->rows) {
+      if (admin->Execute("KILL CONNECTION " + *row[0]).ok()) ++killed;
+    }
+    return killed;
+  }
+
+  static PrivateMariadb* server_;
+  static std::string* start_error_;
+  std::string schema_;
+  std::shared_ptr<CapturingSink> sink_;
+  test_support::ScratchDir dir_;
+};
+
+PrivateMariadb* ReaderSurvivalTest::server_ = nullptr;
+std::string* ReaderSurvivalTest::start_error_ = nullptr;
+
+// Runs the reader in a thread for the test's body.
+class RunningReader {
+ public:
+  RunningReader(const ReaderOptions& options, spool::Spool* spool) : reader_(options, spool) {
+    thread_ = std::thread([this] {
+      status_ = reader_.Run();
+      done_ = true;
+    });
+  }
+  ~RunningReader() { (void)Stop(); }
+  RunningReader(const RunningReader&) = delete;
+  RunningReader& operator=(const RunningReader&) = delete;
+  Status Stop() {
+    reader_.Stop();
+    if (thread_.joinable()) thread_.join();
+    return status_;
+  }
+  bool done() const { return done_; }
+  ReaderStats stats() const { return reader_.stats(); }
+  // Waits until `count` more transactions than now reached the spool.
+  bool WaitForMore(uint64_t count) {
+    uint64_t target = stats().transactions_appended + count;
+    return WaitFor([&] { return stats().transactions_appended >= target; }, seconds(20));
+  }
+
+ private:
+  Reader reader_;
+  Status status_;
+  std::atomic<bool> done_{false};
+  std::thread thread_;
+};
+
+TEST_F(ReaderSurvivalTest, ServerRestartMidStream) {
+  auto spool = spool::Spool::Open({dir_.path() / "spool", 1, 100000});
+  ASSERT_TRUE(spool.ok()) << spool.status().message();
+  RunningReader reader(Options(), &spool.value());
+  Writer writer(server_->AdminOptions(), schema_);
+  ASSERT_TRUE(reader.WaitForMore(30));
+  Status status = server_->Stop();
+  ASSERT_TRUE(status.ok()) << status.message();
+  std::this_thread::sleep_for(seconds(1));
+  status = server_->StartAgain();
+  ASSERT_TRUE(status.ok()) << status.message();
+  int committed = writer.committed();
+  ASSERT_TRUE(WaitFor([&] { return writer.committed() >= committed + 50; }, seconds(20)));
+  writer.Stop();
+  ExpectSpoolMatchesSource(*spool);
+  EXPECT_GE(reader.stats().reconnections, 1U);
+  EXPECT_FALSE(reader.done());
+  status = reader.Stop();
+  EXPECT_TRUE(status.ok()) << status.message();
+}
+
+TEST_F(ReaderSurvivalTest, DumpThreadKilledMidStream) {
+  auto spool = spool::Spool::Open({dir_.path() / "spool", 1, 100000});
+  ASSERT_TRUE(spool.ok()) << spool.status().message();
+  RunningReader reader(Options(), &spool.value());
+  Writer writer(server_->AdminOptions(), schema_);
+  for (int drop = 0; drop < 3; ++drop) {
+    ASSERT_TRUE(reader.WaitForMore(20));
+    EXPECT_EQ(KillDumpThreads(), 1);
+  }
+  ASSERT_TRUE(reader.WaitForMore(20));
+  writer.Stop();
+  ExpectSpoolMatchesSource(*spool);
+  EXPECT_GE(reader.stats().reconnections, 3U);
+  Status status = reader.Stop();
+  EXPECT_TRUE(status.ok()) << status.message();
+}
+
+// gtid_enable: every reconnection asks for the stream by GTID (@slave_connect_state), the
+// first one from BINLOG_GTID_POS of the stored position.
+TEST_F(ReaderSurvivalTest, GtidResumeAfterKills) {
+  auto spool = spool::Spool::Open({dir_.path() / "spool", 1, 100000});
+  ASSERT_TRUE(spool.ok()) << spool.status().message();
+  ReaderOptions options = Options();
+  options.source.gtid_enable = true;
+  RunningReader reader(options, &spool.value());
+  Writer writer(server_->AdminOptions(), schema_);
+  for (int drop = 0; drop < 3; ++drop) {
+    ASSERT_TRUE(reader.WaitForMore(20));
+    EXPECT_EQ(KillDumpThreads(), 1);
+  }
+  ASSERT_TRUE(reader.WaitForMore(20));
+  writer.Stop();
+  ExpectSpoolMatchesSource(*spool);
+  int by_gtid = 0;
+  for (const std::string& line : sink_->Messages(spdlog::level::info))
+    if (line.find("streaming from GTID") != std::string::npos) ++by_gtid;
+  EXPECT_GE(by_gtid, 4) << "the first connection and the three reconnections go by GTID";
+  Status status = reader.Stop();
+  EXPECT_TRUE(status.ok()) << status.message();
+}
+
+TEST_F(ReaderSurvivalTest, ContinueRetriesWhileTheServerIsDown) {
+  auto spool = spool::Spool::Open({dir_.path() / "spool", 1, 100000});
+  ASSERT_TRUE(spool.ok()) << spool.status().message();
+  ReaderOptions options = Options();
+  options.reconnect_attempts_before_exit = 2;  // ignored with continue
+  RunningReader reader(options, &spool.value());
+  {
+    Writer writer(server_->AdminOptions(), schema_);
+    ASSERT_TRUE(reader.WaitForMore(30));
+  }
+  Status status = server_->Stop();
+  ASSERT_TRUE(status.ok()) << status.message();
+  uint64_t before = reader.stats().reconnections;
+  std::this_thread::sleep_for(seconds(5));
+  EXPECT_FALSE(reader.done()) << "on_error_read: continue gave up";
+  EXPECT_GE(reader.stats().reconnections, before + 5) << "it stopped retrying";
+  std::vector<std::string> warnings = sink_->Messages(spdlog::level::warn);
+  EXPECT_EQ(warnings.size(), 1U) << "at most a warning a minute";
+  status = server_->StartAgain();
+  ASSERT_TRUE(status.ok()) << status.message();
+  Writer writer(server_->AdminOptions(), schema_);
+  ASSERT_TRUE(reader.WaitForMore(30));
+  writer.Stop();
+  ExpectSpoolMatchesSource(*spool);
+  status = reader.Stop();
+  EXPECT_TRUE(status.ok()) << status.message();
+}
+
+TEST_F(ReaderSurvivalTest, ExitGivesUpAfterItsAttempts) {
+  auto spool = spool::Spool::Open({dir_.path() / "spool", 1, 100000});
+  ASSERT_TRUE(spool.ok()) << spool.status().message();
+  ReaderOptions options = Options();
+  options.source.on_error_read = config::OnError::kExit;
+  options.reconnect_attempts_before_exit = 3;
+  RunningReader reader(options, &spool.value());
+  Execute(fmt::format("INSERT INTO `{}`.t VALUES (1, 1, 'one')", schema_));
+  ASSERT_TRUE(reader.WaitForMore(1));
+  Status status = server_->Stop();
+  ASSERT_TRUE(status.ok()) << status.message();
+  ASSERT_TRUE(WaitFor([&] { return reader.done(); }, seconds(20))) << "exit kept retrying";
+  status = reader.Stop();
+  EXPECT_EQ(status.code(), StatusCode::kUnavailable) << status.message();
+  EXPECT_NE(status.message().find("giving up after 4 attempts (on_error_read: exit)"),
+            std::string::npos)
+      << status.message();
+  EXPECT_NE(status.message().find("127.0.0.1"), std::string::npos) << status.message();
+  EXPECT_EQ(ReadSpool(*spool).size(), 1U);
+}
+
+}  // namespace
+}  // namespace chameleon::reader
