@@ -18,7 +18,6 @@ namespace chameleon::reader {
 namespace {
 
 using test_support::MysqlAdmin;
-using test_support::TestServers;
 
 struct RealEvent {
   BinlogPosition end;
@@ -28,12 +27,7 @@ struct RealEvent {
 
 // The real (not server-made) events of the stream `request` asks for, up to `until`.
 std::vector<RealEvent> Stream(mysql::BinlogDumpRequest request, const BinlogPosition& until) {
-  const auto& settings = TestServers::Get().mysql;
-  mysql::ConnectOptions options;
-  options.host = settings.host;
-  options.port = settings.port;
-  options.user = settings.user;
-  options.password = Secret(settings.password);
+  mysql::ConnectOptions options = test_support::MysqlReplicaOptions();
   options.net_read_timeout_seconds = 10;
   request.server_id = 25000 + static_cast<uint32_t>(getpid() % 20000);
   request.heartbeat_period_ms = 0;
@@ -110,14 +104,9 @@ TEST(ReaderGtidTest, UnknownGtidIsAClearError) {
   mysql::BinlogDumpRequest request;
   request.file_name = "binlog.000001";
   request.mariadb_gtid_start = "0-1-4000000000";  // beyond what the server ever wrote
-  const auto& settings = TestServers::Get().mysql;
-  mysql::ConnectOptions options;
-  options.host = settings.host;
-  options.port = settings.port;
-  options.user = settings.user;
-  options.password = Secret(settings.password);
   request.non_blocking = true;
-  Result<mysql::BinlogStream> opened = mysql::BinlogStream::Open(options, request);
+  Result<mysql::BinlogStream> opened =
+      mysql::BinlogStream::Open(test_support::MysqlReplicaOptions(), request);
   Status status = opened.ok() ? opened->Next().status() : opened.status();
   ASSERT_FALSE(status.ok());
   EXPECT_NE(status.message().find("GTID 0-1-4000000000"), std::string::npos) << status.message();

@@ -26,6 +26,8 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 using test_support::PrivateMariadb;
 
+constexpr int kBigTransactionRows = 4000;
+
 // Keeps the reader's warnings so a test can count them.
 class CapturingSink final : public spdlog::sinks::base_sink<std::mutex> {
  public:
@@ -75,6 +77,17 @@ class Writer {
     if (thread_.joinable()) thread_.join();
   }
   int committed() const { return committed_; }
+  // Commits one big transaction next and runs `then` on the writer's thread the moment its
+  // COMMIT returns, while the reader is still reading it; returns once both are done (false:
+  // not within 30 s).
+  bool CommitBig(std::function<void()> then) {
+    {
+      std::lock_guard lock(mutex_);
+      after_big_ = std::move(then);
+    }
+    int target = ++big_requested_;
+    return WaitFor([&] { return big_committed_ >= target; }, seconds(30));
+  }
 
  private:
   void Loop() {
@@ -90,10 +103,20 @@ class Writer {
         connection.emplace(std::move(opened).value());
       }
       int rows = 1 + txn % 4;
-      std::string insert = fmt::format("INSERT INTO `{}`.t VALUES ", schema_);
+      std::string insert = fmt::format("INSERT INTO `{}`.t (id, txn, v) VALUES ", schema_);
       for (int row = 0; row < rows; ++row) {
         if (row > 0) insert += ", ";
         insert += fmt::format("({}, {}, 'txn {} row {}')", next_id + row, txn, txn, row);
+      }
+      bool big = big_committed_ < big_requested_;
+      if (big) {
+        // 8 MB, more than the socket buffers take at once: while the server streams it the reader
+        // is behind, so a drop now lands inside it, and it must be read again whole.
+        rows = kBigTransactionRows;
+        insert = fmt::format(
+            "INSERT INTO `{0}`.t SELECT {1} + seq, {2}, CONCAT('txn {2} row ', seq), "
+            "REPEAT('p', 2000) FROM `{0}`.seq_0_to_{3}",
+            schema_, next_id, txn, rows - 1);
       }
       next_id += rows;
       Status status = connection->Execute("BEGIN");
@@ -106,6 +129,15 @@ class Writer {
       if (status.ok()) status = connection->Execute("COMMIT");
       if (status.ok()) {
         ++committed_;
+        if (big) {
+          std::function<void()> then;
+          {
+            std::lock_guard lock(mutex_);
+            then = std::move(after_big_);
+          }
+          if (then) then();
+          ++big_committed_;
+        }
       } else {
         connection.reset();
       }
@@ -117,6 +149,10 @@ class Writer {
   std::string schema_;
   std::atomic<bool> stop_{false};
   std::atomic<int> committed_{0};
+  std::atomic<int> big_requested_{0};
+  std::atomic<int> big_committed_{0};
+  std::mutex mutex_;
+  std::function<void()> after_big_;
   std::thread thread_;
 };
 
@@ -146,7 +182,7 @@ class ReaderSurvivalTest : public ::testing::Test {
     Execute(fmt::format("CREATE DATABASE `{}`", schema_));
     Execute(
         fmt::format("CREATE TABLE `{}`.t (id INT PRIMARY KEY, txn INT NOT NULL, "
-                    "v VARCHAR(40) NOT NULL)",
+                    "v VARCHAR(40) NOT NULL, pad TEXT)",
                     schema_));
     sink_ = std::make_shared<CapturingSink>();
     spdlog::default_logger()->sinks().push_back(sink_);
@@ -261,6 +297,7 @@ class ReaderSurvivalTest : public ::testing::Test {
       ASSERT_EQ(txn_entry->second, txn) << "GTID " << event.gtid << " holds two txns";
     }
     std::vector<std::vector<std::string>> rows;
+    rows.reserve(replayed.size());
     for (const auto& [id, row] : replayed)
       rows.push_back(row);
     std::sort(rows.begin(), rows.end(),
@@ -272,21 +309,23 @@ class ReaderSurvivalTest : public ::testing::Test {
     }
   }
 
-  // Kills the replica's binlog dump thread on the server: what a network drop does.
-  int KillDumpThreads() {
-    Result<mysql::Connection> admin = mysql::Connection::Open(server_->AdminOptions());
-    EXPECT_TRUE(admin.ok()) << admin.status().message();
-    if (!admin.ok()) return 0;
-    Result<mysql::Rows> threads = admin->Query(
+  // The ids of the replica's binlog dump threads on the server: KILL CONNECTION of one is
+  // what a network drop does to the reader.
+  static std::vector<std::string> DumpThreads(mysql::Connection& admin) {
+    std::vector<std::string> ids;
+    Result<mysql::Rows> threads = admin.Query(
         "SELECT id FROM information_schema.PROCESSLIST WHERE user = 'usr_replica' "
         "AND command LIKE 'Binlog Dump%'");
     EXPECT_TRUE(threads.ok()) << threads.status().message();
-    int killed = 0;
-    for (const auto& row : threads->rows) {
-      if (admin->Execute("KILL CONNECTION " + *row[0]).ok()) ++killed;
-    }
-    return killed;
+    if (!threads.ok()) return ids;
+    for (const auto& row : threads->rows)
+      ids.push_back(*row[0]);
+    return ids;
   }
+
+  // Three drops (KILL of the dump thread) while a writer commits, then the spool compared
+  // with the source; returns the reader's stats.
+  ReaderStats KillThreeTimes(const ReaderOptions& options);
 
   static PrivateMariadb* server_;
   static std::string* start_error_;
@@ -318,7 +357,7 @@ class RunningReader {
   bool done() const { return done_; }
   ReaderStats stats() const { return reader_.stats(); }
   // Waits until `count` more transactions than now reached the spool.
-  bool WaitForMore(uint64_t count) {
+  bool WaitForMore(uint64_t count) const {
     uint64_t target = stats().transactions_appended + count;
     return WaitFor([&] { return stats().transactions_appended >= target; }, seconds(20));
   }
@@ -330,13 +369,48 @@ class RunningReader {
   std::thread thread_;
 };
 
+ReaderStats ReaderSurvivalTest::KillThreeTimes(const ReaderOptions& options) {
+  auto spool = spool::Spool::Open({dir_.path() / "spool", 1, 100000});
+  EXPECT_TRUE(spool.ok()) << spool.status().message();
+  if (!spool.ok()) return {};
+  RunningReader reader(options, &spool.value());
+  Writer writer(server_->AdminOptions(), schema_);
+  for (int drop = 0; drop < 3; ++drop) {
+    EXPECT_TRUE(reader.WaitForMore(20));
+    Result<mysql::Connection> admin = mysql::Connection::Open(server_->AdminOptions());
+    EXPECT_TRUE(admin.ok()) << admin.status().message();
+    if (!admin.ok()) break;
+    std::vector<std::string> threads = DumpThreads(*admin);
+    EXPECT_EQ(threads.size(), 1U);
+    int killed = 0;
+    auto kill = [&] {
+      for (const std::string& id : threads)
+        if (admin->Execute("KILL CONNECTION " + id).ok()) ++killed;
+    };
+    if (drop == 1) {
+      EXPECT_TRUE(writer.CommitBig(kill));  // inside a transaction
+    } else {
+      kill();  // most likely between two
+    }
+    EXPECT_EQ(killed, 1);
+  }
+  EXPECT_TRUE(reader.WaitForMore(20));
+  writer.Stop();
+  ExpectSpoolMatchesSource(*spool);
+  ReaderStats stats = reader.stats();
+  Status status = reader.Stop();
+  EXPECT_TRUE(status.ok()) << status.message();
+  return stats;
+}
+
 TEST_F(ReaderSurvivalTest, ServerRestartMidStream) {
   auto spool = spool::Spool::Open({dir_.path() / "spool", 1, 100000});
   ASSERT_TRUE(spool.ok()) << spool.status().message();
   RunningReader reader(Options(), &spool.value());
   Writer writer(server_->AdminOptions(), schema_);
   ASSERT_TRUE(reader.WaitForMore(30));
-  Status status = server_->Stop();
+  Status status;
+  ASSERT_TRUE(writer.CommitBig([&] { status = server_->Stop(); }));
   ASSERT_TRUE(status.ok()) << status.message();
   std::this_thread::sleep_for(seconds(1));
   status = server_->StartAgain();
@@ -352,44 +426,20 @@ TEST_F(ReaderSurvivalTest, ServerRestartMidStream) {
 }
 
 TEST_F(ReaderSurvivalTest, DumpThreadKilledMidStream) {
-  auto spool = spool::Spool::Open({dir_.path() / "spool", 1, 100000});
-  ASSERT_TRUE(spool.ok()) << spool.status().message();
-  RunningReader reader(Options(), &spool.value());
-  Writer writer(server_->AdminOptions(), schema_);
-  for (int drop = 0; drop < 3; ++drop) {
-    ASSERT_TRUE(reader.WaitForMore(20));
-    EXPECT_EQ(KillDumpThreads(), 1);
-  }
-  ASSERT_TRUE(reader.WaitForMore(20));
-  writer.Stop();
-  ExpectSpoolMatchesSource(*spool);
-  EXPECT_GE(reader.stats().reconnections, 3U);
-  Status status = reader.Stop();
-  EXPECT_TRUE(status.ok()) << status.message();
+  ReaderStats stats = KillThreeTimes(Options());
+  EXPECT_GE(stats.reconnections, 3U);
 }
 
 // gtid_enable: every reconnection asks for the stream by GTID (@slave_connect_state), the
 // first one from BINLOG_GTID_POS of the stored position.
 TEST_F(ReaderSurvivalTest, GtidResumeAfterKills) {
-  auto spool = spool::Spool::Open({dir_.path() / "spool", 1, 100000});
-  ASSERT_TRUE(spool.ok()) << spool.status().message();
   ReaderOptions options = Options();
   options.source.gtid_enable = true;
-  RunningReader reader(options, &spool.value());
-  Writer writer(server_->AdminOptions(), schema_);
-  for (int drop = 0; drop < 3; ++drop) {
-    ASSERT_TRUE(reader.WaitForMore(20));
-    EXPECT_EQ(KillDumpThreads(), 1);
-  }
-  ASSERT_TRUE(reader.WaitForMore(20));
-  writer.Stop();
-  ExpectSpoolMatchesSource(*spool);
+  KillThreeTimes(options);
   int by_gtid = 0;
   for (const std::string& line : sink_->Messages(spdlog::level::info))
     if (line.find("streaming from GTID") != std::string::npos) ++by_gtid;
   EXPECT_GE(by_gtid, 4) << "the first connection and the three reconnections go by GTID";
-  Status status = reader.Stop();
-  EXPECT_TRUE(status.ok()) << status.message();
 }
 
 TEST_F(ReaderSurvivalTest, ContinueRetriesWhileTheServerIsDown) {
@@ -427,7 +477,7 @@ TEST_F(ReaderSurvivalTest, ExitGivesUpAfterItsAttempts) {
   options.source.on_error_read = config::OnError::kExit;
   options.reconnect_attempts_before_exit = 3;
   RunningReader reader(options, &spool.value());
-  Execute(fmt::format("INSERT INTO `{}`.t VALUES (1, 1, 'one')", schema_));
+  Execute(fmt::format("INSERT INTO `{}`.t (id, txn, v) VALUES (1, 1, 'one')", schema_));
   ASSERT_TRUE(reader.WaitForMore(1));
   Status status = server_->Stop();
   ASSERT_TRUE(status.ok()) << status.message();

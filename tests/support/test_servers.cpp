@@ -65,11 +65,19 @@ const TestServers& TestServers::Get() {
   return servers;
 }
 
-mysql::Connection MysqlAdmin() {
+mysql::ConnectOptions MysqlReplicaOptions() {
   const auto& settings = TestServers::Get().mysql;
   mysql::ConnectOptions options;
   options.host = settings.host;
   options.port = settings.port;
+  options.user = settings.user;
+  options.password = Secret(settings.password);
+  return options;
+}
+
+mysql::Connection MysqlAdmin() {
+  mysql::ConnectOptions options = MysqlReplicaOptions();
+  const auto& settings = TestServers::Get().mysql;
   options.user = settings.admin_user;
   options.password = Secret(settings.admin_password);
   return OrDie(mysql::Connection::Open(options), "test MariaDB admin connection");

@@ -31,6 +31,8 @@ struct TestServers {
 // Admin connections, for setting up and inspecting test state.
 mysql::Connection MysqlAdmin();
 pg::Connection PgAdmin(const std::string& database);
+// usr_replica's MariaDB settings: what the reader connects as.
+mysql::ConnectOptions MysqlReplicaOptions();
 // usr_replica's connection to `database`.
 pg::Connection PgReplicaUser(const std::string& database);
 
