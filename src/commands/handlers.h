@@ -35,6 +35,9 @@ int StartReplica(Context& context);
 int StopReplica(Context& context);
 int StopAllReplicas(Context& context);
 
+// maintenance_commands.cpp
+int RunMaintenance(Context& context);
+
 // detach_commands.cpp
 int DetachReplica(Context& context);
 

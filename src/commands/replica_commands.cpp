@@ -11,9 +11,11 @@
 #include <thread>
 
 #include "catalogue/batches.h"
+#include "catalogue/maintenance.h"
 #include "catalogue/progress.h"
 #include "catalogue/tables.h"
 #include "commands/handlers.h"
+#include "commands/spool_maintenance.h"
 #include "commands/steps.h"
 #include "daemon/daemon.h"
 #include "logging/logging.h"
@@ -30,26 +32,70 @@ constexpr std::chrono::seconds kStopWait{30};
 constexpr std::chrono::seconds kHeartbeatEvery{5};
 
 std::atomic<bool> stop_requested{false};
+// run_maintenance's request: 0 none, 1 the replayed prefix (SIGUSR1), 2 everything (SIGUSR2).
+std::atomic<int> maintenance_requested{0};
 
 extern "C" void RequestStop(int /*signal*/) {
   stop_requested.store(true);
 }
 
-void InstallStopHandlers() {
+extern "C" void RequestMaintenance(int signal) {
+  maintenance_requested.store(signal == SIGUSR2 ? 2 : 1);
+}
+
+void InstallSignalHandlers() {
   struct sigaction action {};
   action.sa_handler = RequestStop;
   sigemptyset(&action.sa_mask);
   sigaction(SIGTERM, &action, nullptr);
   sigaction(SIGINT, &action, nullptr);
+  struct sigaction maintenance {};
+  maintenance.sa_handler = RequestMaintenance;
+  sigemptyset(&maintenance.sa_mask);
+  sigaction(SIGUSR1, &maintenance, nullptr);
+  sigaction(SIGUSR2, &maintenance, nullptr);
 }
 
-// Sleeps up to `duration`, waking early when a stop is requested.
+// Sleeps up to `duration`, waking early when a stop (or maintenance) is requested.
 void SleepUnlessStopped(std::chrono::milliseconds duration) {
   auto until = std::chrono::steady_clock::now() + duration;
-  while (!stop_requested.load() && std::chrono::steady_clock::now() < until) {
+  while (!stop_requested.load() && maintenance_requested.load() == 0 &&
+         std::chrono::steady_clock::now() < until) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
 }
+
+// The daemon's share of maintenance: run_maintenance's request, or auto_maintenance's
+// interval (checked every `check` call). Compaction runs online beside both threads.
+class Maintenance {
+ public:
+  explicit Maintenance(const config::Source& source) : source_(source) {}
+
+  void RunIfWanted(pg::Connection& connection, spool::Spool& spool) {
+    int requested = maintenance_requested.exchange(0);
+    bool due = false;
+    if (requested == 0 && source_.auto_maintenance != "disabled" && !auto_broken_ &&
+        std::chrono::steady_clock::now() >= next_check_) {
+      next_check_ = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+      auto checked = catalogue::MaintenanceDue(connection, source_.name, source_.auto_maintenance);
+      if (!checked.ok()) {
+        spdlog::error("{}; auto_maintenance is off until the daemon restarts",
+                      checked.status().message());
+        auto_broken_ = checked.status().code() == StatusCode::kInvalidArgument;
+      } else {
+        due = *checked;
+      }
+    }
+    if (requested == 0 && !due) return;
+    Status done = MaintainSpool(connection, spool, source_.name, requested == 2);
+    if (!done.ok()) spdlog::error("maintenance of source {}: {}", source_.name, done.message());
+  }
+
+ private:
+  const config::Source& source_;
+  bool auto_broken_ = false;
+  std::chrono::steady_clock::time_point next_check_;
+};
 
 std::string HostName() {
   char name[256] = {};
@@ -167,6 +213,8 @@ Status ReconcileSpool(replayer::Replayer& replayer, const config::Source& source
 }
 
 int RunReplica(Context& context, const config::Config& config, const config::Source& source) {
+  // Before the pid file names this process: run_maintenance's signal must never kill it.
+  InstallSignalHandlers();
   Reporter reporter(context);
   bool foreground = context.options().debug || config.log_dest == config::LogDestination::kStdout;
   if (foreground) reporter.Started();
@@ -234,7 +282,6 @@ int RunReplica(Context& context, const config::Config& config, const config::Sou
 
   Status running = catalogue::MarkDaemonRunning(connection, source.name, getpid(), HostName());
   if (!running.ok()) return reporter.Fail(running);
-  InstallStopHandlers();
   reporter.Started();
   spdlog::info(
       "replica of source {} started (pid {}); spool {}; reading from {}", source.name, getpid(),
@@ -247,6 +294,7 @@ int RunReplica(Context& context, const config::Config& config, const config::Sou
   std::thread replay_thread(ReplayLoop, std::ref(replayer), std::cref(source),
                             std::ref(**replay_log), &replay_result);
 
+  Maintenance maintenance(source);
   auto next_prune = std::chrono::steady_clock::now();
   auto prune_every = std::chrono::seconds(10L * std::max(1, source.sleep_loop_seconds));
   while (!stop_requested.load()) {
@@ -264,6 +312,7 @@ int RunReplica(Context& context, const config::Config& config, const config::Sou
     if (!beat.ok()) spdlog::warn("heartbeat: {}", beat.message());
     Status reported = catalogue::RecordProgress(connection, record->id, Progress(reader, spool));
     if (!reported.ok()) spdlog::warn("progress report: {}", reported.message());
+    maintenance.RunIfWanted(connection, spool);
     if (std::chrono::steady_clock::now() >= next_prune) {
       next_prune = std::chrono::steady_clock::now() + prune_every;
       auto pruned = catalogue::PruneReplayedBatches(connection, record->id, source.batch_retention);

@@ -117,5 +117,48 @@ TEST_F(ReplicaDaemon, AKilledDaemonIsShownDeadAndCanStartAgain) {
   EXPECT_EQ(Status().substr(0, 7), "stopped");
 }
 
+TEST_F(ReplicaDaemon, RunMaintenanceCompactsTheSpoolWithOrWithoutTheDaemon) {
+  auto without = sandbox_.Run({"run_maintenance", "--source", "mysql"});
+  ASSERT_EQ(without.exit_code, 0) << without.all();
+  EXPECT_THAT(without.out, HasSubstr("no spool yet"));
+
+  ASSERT_EQ(sandbox_.Run({"start_replica", "--source", "mysql"}).exit_code, 0);
+  ASSERT_TRUE(WaitFor([&] { return Status() == "running true true"; })) << Status();
+  auto admin = test_support::MysqlAdmin();
+  ASSERT_TRUE(admin.Execute("USE `" + sandbox_.mysql_schema() + "`").ok());
+  ASSERT_TRUE(admin.Execute("INSERT INTO t VALUES (2, 'b'), (3, 'c')").ok());
+  ASSERT_TRUE(WaitFor([&] { return Rows() == "1=a 2=b 3=c"; })) << Rows();
+  EXPECT_EQ(Q("SELECT ts_last_maintenance IS NULL FROM sch_chameleon.t_sources"), "t");
+
+  auto online = sandbox_.Run({"run_maintenance", "--source", "mysql", "--full"});
+  ASSERT_EQ(online.exit_code, 0) << online.all();
+  EXPECT_THAT(online.out, HasSubstr("by its running replica"));
+  EXPECT_EQ(Q("SELECT ts_last_maintenance IS NOT NULL FROM sch_chameleon.t_sources"), "t");
+  EXPECT_EQ(Status(), "running true true");  // the daemon goes on
+  ASSERT_TRUE(admin.Execute("DELETE FROM t WHERE id = 3").ok());
+  EXPECT_TRUE(WaitFor([&] { return Rows() == "1=a 2=b"; })) << Rows();
+  EXPECT_THAT(sandbox_.Logs(), HasSubstr("full spool compaction"));
+
+  ASSERT_EQ(sandbox_.Run({"stop_replica", "--source", "mysql"}).exit_code, 0);
+  std::string before = Q("SELECT ts_last_maintenance FROM sch_chameleon.t_sources");
+  auto offline = sandbox_.Run({"run_maintenance", "--source", "mysql"});
+  ASSERT_EQ(offline.exit_code, 0) << offline.all();
+  EXPECT_THAT(offline.out, HasSubstr("compacted"));
+  EXPECT_NE(Q("SELECT ts_last_maintenance FROM sch_chameleon.t_sources"), before);
+  auto status = sandbox_.Run({"show_status", "--source", "mysql"});
+  EXPECT_THAT(status.out, HasSubstr("Last maintenance"));
+}
+
+TEST_F(ReplicaDaemon, AutoMaintenanceRunsWhenDue) {
+  sandbox_.WriteConfig(sandbox_.ConfigYaml("auto_maintenance: \"1 hour\""));
+  ASSERT_EQ(sandbox_.Run({"start_replica", "--source", "mysql"}).exit_code, 0);
+  // Never maintained: due at once, and done within the daemon's first heartbeats.
+  EXPECT_TRUE(WaitFor([&] {
+    return Q("SELECT ts_last_maintenance IS NOT NULL FROM sch_chameleon.t_sources") == "t";
+  }));
+  EXPECT_EQ(Status(), "running true true");
+  ASSERT_EQ(sandbox_.Run({"stop_replica", "--source", "mysql"}).exit_code, 0);
+}
+
 }  // namespace
 }  // namespace chameleon
