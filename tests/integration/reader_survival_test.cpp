@@ -309,13 +309,13 @@ class ReaderSurvivalTest : public ::testing::Test {
     }
   }
 
-  // The ids of the replica's binlog dump threads on the server: KILL CONNECTION of one is
-  // what a network drop does to the reader.
+  // The id of the replica's binlog dump thread on the server (the newest, should a killed one
+  // linger): KILL CONNECTION of it is what a network drop does to the reader.
   static std::vector<std::string> DumpThreads(mysql::Connection& admin) {
     std::vector<std::string> ids;
     Result<mysql::Rows> threads = admin.Query(
         "SELECT id FROM information_schema.PROCESSLIST WHERE user = 'usr_replica' "
-        "AND command LIKE 'Binlog Dump%'");
+        "AND command LIKE 'Binlog Dump%' ORDER BY id DESC LIMIT 1");
     EXPECT_TRUE(threads.ok()) << threads.status().message();
     if (!threads.ok()) return ids;
     for (const auto& row : threads->rows)
@@ -478,7 +478,8 @@ TEST_F(ReaderSurvivalTest, ExitGivesUpAfterItsAttempts) {
   options.reconnect_attempts_before_exit = 3;
   RunningReader reader(options, &spool.value());
   Execute(fmt::format("INSERT INTO `{}`.t (id, txn, v) VALUES (1, 1, 'one')", schema_));
-  ASSERT_TRUE(reader.WaitForMore(1));
+  // Absolute, not WaitForMore: the reader may have stored it already.
+  ASSERT_TRUE(WaitFor([&] { return reader.stats().transactions_appended >= 1; }, seconds(20)));
   Status status = server_->Stop();
   ASSERT_TRUE(status.ok()) << status.message();
   ASSERT_TRUE(WaitFor([&] { return reader.done(); }, seconds(20))) << "exit kept retrying";
