@@ -66,6 +66,7 @@ int main(int argc, char** argv) {
   options.arguments.assign(words.begin() + 1, words.end());
   chameleon::commands::Context context(std::move(options), std::cout, std::cerr, std::cin);
   int status = chameleon::commands::Dispatch(context);
+  context.FinishNotifications();  // may log: before the log closes
   chameleon::logging::Shutdown();
   return status;
 }

@@ -8,12 +8,18 @@
 
 #include "common/strings.h"
 #include "config/config_loader.h"
+#include "daemon/daemon.h"
 #include "logging/logging.h"
+#include "notify/notifier.h"
 
 namespace chameleon::commands {
 
 Context::Context(Options options, std::ostream& out, std::ostream& err, std::istream& in)
     : options_(std::move(options)), out_(out), err_(err), in_(in) {}
+
+Context::~Context() {
+  FinishNotifications();
+}
 
 Result<const config::Config*> Context::Config() {
   if (config_) return &*config_;
@@ -122,6 +128,14 @@ int Context::Fail(const std::string& message) {
   for (const auto& line : Split(message, '\n')) {
     if (!log_on_console_) err_ << "chameleon " << options_.command << ": " << line << "\n";
     spdlog::error("{}", line);
+  }
+  // A daemon child that handed its failure to the waiting parent leaves the notice to it.
+  if (!daemon::FailureHandedToParent()) {
+    std::string source = options_.source && *options_.source != "*"
+                             ? fmt::format(" of source '{}'", *options_.source)
+                             : "";
+    Notify(notify::Level::kError,
+           fmt::format("{}{} failed: {}", options_.command, source, message));
   }
   return kExitFailed;
 }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <iosfwd>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,7 +15,12 @@
 #include "config/config.h"
 #include "logging/logging.h"
 #include "mysql/connection.h"
+#include "notify/level.h"
 #include "pg/connection.h"
+
+namespace chameleon::notify {
+class Notifier;
+}
 
 namespace chameleon::commands {
 
@@ -46,6 +52,7 @@ struct Options {
 class Context {
  public:
   Context(Options options, std::ostream& out, std::ostream& err, std::istream& in);
+  ~Context();
   Context(const Context&) = delete;
   Context& operator=(const Context&) = delete;
 
@@ -71,13 +78,23 @@ class Context {
   Result<pg::Connection> ConnectPgsqlSource(const config::Source& source) const;
 
   // Prints "chameleon <command>: <message>" on stderr (one line per message line), logs
-  // it, and returns the exit status for it.
+  // it, notifies it (error level), and returns the exit status for it.
   int Fail(const Status& status);
   int Fail(const std::string& message);
   // A warning line on stderr and in the log.
   void Warn(const std::string& message);
   // An informational line on stdout and in the log.
   void Say(const std::string& message);
+
+  // Notifications (notifications.cpp): `text` goes to Rollbar (rollbar_key and rollbar_env
+  // set, `level` within --rollbar-level) and to alert_webhook_url (within
+  // alert_webhook_level), tagged with the config, source, command, host and version.
+  // Never waits for the network, callable from any thread, a no-op until Config() has
+  // loaded the configuration. Passwords of the configuration are masked out of `text`.
+  void Notify(notify::Level level, const std::string& text);
+  // Waits a few seconds at most for the notifications still queued, then stops sending;
+  // main() calls it before closing the log. Later Notify calls are ignored.
+  void FinishNotifications();
 
  private:
   logging::Options LogOptions(const std::string& component) const;
@@ -88,6 +105,11 @@ class Context {
   std::istream& in_;
   std::optional<config::Config> config_;
   bool log_on_console_ = false;  // the log already goes to stderr: do not print twice
+  std::mutex notify_mutex_;
+  std::unique_ptr<notify::Notifier> notifier_;  // built on the first Notify that needs it
+  bool notifier_built_ = false;                 // built, or found unneeded (no target configured)
+  int notifier_pid_ = 0;  // the process whose thread sends (a daemon child rebuilds)
+  bool notifications_finished_ = false;
 };
 
 }  // namespace chameleon::commands

@@ -277,20 +277,22 @@ int RunCopyCommand(Context& context, const CopyCommand& command) {
     context.Warn("table " + name +
                  " has no primary key: it is copied but not replicated (show_status lists it)");
   }
-  context.Say(fmt::format(
+  std::string done = fmt::format(
       "{} of source '{}': {} tables, {} rows copied{}", context.options().command, source.name,
       summary->tables_copied, summary->rows_copied,
       command.scope == init::CopyScope::kStructure ? ""
       : pgsql                                      ? (summary->consistent ? " from one snapshot"
                                                                           : " from a hot standby, NOT consistent between tables")
               : fmt::format(" at {}:{}", summary->coordinates.binlog_name,
-                            summary->coordinates.binlog_position)));
+                            summary->coordinates.binlog_position));
+  context.Say(done);
   if (!summary->failures.empty()) {
     return context.Fail(
         fmt::format("{} table(s) failed and are left out of the replica (fix them, then `chameleon "
                     "sync_tables --source {} --tables disabled`):\n{}",
                     summary->failures.size(), source.name, Join(summary->failures, "\n")));
   }
+  if (command.scope != init::CopyScope::kStructure) context.Notify(notify::Level::kInfo, done);
   return kExitOk;
 }
 

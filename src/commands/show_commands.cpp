@@ -9,6 +9,7 @@
 #include "commands/steps.h"
 #include "common/strings.h"
 #include "common/text_table.h"
+#include "notify/notification.h"
 
 namespace chameleon::commands {
 namespace {
@@ -352,6 +353,13 @@ int ShowConfig(Context& context) {
                        {"log_days_keep", std::to_string(config.log_days_keep)},
                        {"rollbar_key", config.rollbar_key.empty() ? "" : Secret::kMask},
                        {"rollbar_env", config.rollbar_env},
+                       {"rollbar_endpoint", config.rollbar_endpoint},
+                       {"alert_webhook_url",
+                        config.alert_webhook_url.empty()
+                            ? ""
+                            : notify::UrlOrigin(config.alert_webhook_url.reveal()) + "/" +
+                                  Secret::kMask},
+                       {"alert_webhook_level", config::Name(config.alert_webhook_level)},
                        {"spool_dir", config.spool_dir.string()},
                    })
                 << "\n== pg_conn ==\n"

@@ -109,8 +109,12 @@ struct Config {
   LogDestination log_dest = LogDestination::kFile;
   LogLevel log_level = LogLevel::kInfo;
   int log_days_keep = 10;
-  std::string rollbar_key;
+  Secret rollbar_key;
   std::string rollbar_env;
+  // Ours: notifications (docs/configuration.md, "Notifications").
+  std::string rollbar_endpoint = "https://api.rollbar.com/api/1/item/";  // tests and proxies
+  Secret alert_webhook_url;                         // may carry a token in its path
+  LogLevel alert_webhook_level = LogLevel::kError;  // critical, error, warning or info
   std::vector<TypeOverride> type_override;
   std::vector<Fillfactor> fillfactor;
   PgConnection pg_conn;

@@ -260,6 +260,33 @@ std::vector<Fillfactor> ReadFillfactor(MapReader& root) {
   return fillfactors;
 }
 
+// An http:// or https:// URL, or empty.
+std::string ReadUrl(MapReader& root, const std::string& key, const std::string& fallback) {
+  std::string url = root.String(key, fallback);
+  if (!url.empty() && !url.starts_with("http://") && !url.starts_with("https://")) {
+    root.Invalid(key, "expected an http:// or https:// URL");
+    return fallback;
+  }
+  return url;
+}
+
+void ReadNotifications(MapReader& root, Config& config) {
+  config.rollbar_key = Secret(root.String("rollbar_key", ""));
+  config.rollbar_env = root.String("rollbar_env", "");
+  if (config.rollbar_key.empty() != config.rollbar_env.empty()) {
+    // pg_chameleon silently sends nothing then; its files must still load, so a warning.
+    root.diagnostics().Warning(root.mark(),
+                               config.rollbar_key.empty() ? "rollbar_env" : "rollbar_key",
+                               "Rollbar needs both rollbar_key and rollbar_env: no Rollbar "
+                               "notifications until the other one is set");
+  }
+  config.rollbar_endpoint = ReadUrl(root, "rollbar_endpoint", config.rollbar_endpoint);
+  if (config.rollbar_endpoint.empty()) root.Invalid("rollbar_endpoint", "expected a URL");
+  config.alert_webhook_url = Secret(ReadUrl(root, "alert_webhook_url", ""));
+  config.alert_webhook_level = ParseLogLevel(
+      root.Choice("alert_webhook_level", "error", {"critical", "error", "warning", "info"}));
+}
+
 Config ReadConfig(const YAML::Node& document, Diagnostics& diagnostics) {
   Config config;
   MapReader root(document, "", diagnostics);
@@ -271,8 +298,7 @@ Config ReadConfig(const YAML::Node& document, Diagnostics& diagnostics) {
   config.log_level = ParseLogLevel(
       root.Choice("log_level", "info", {"debug", "info", "warning", "error", "critical"}));
   config.log_days_keep = static_cast<int>(root.Integer("log_days_keep", 10, 0, 36500));
-  config.rollbar_key = root.String("rollbar_key", "");
-  config.rollbar_env = root.String("rollbar_env", "");
+  ReadNotifications(root, config);
   config.spool_dir = ExpandUser(root.String("spool_dir", "~/.pg_chameleon/spool/"));
   config.type_override = ReadTypeOverride(root);
   config.fillfactor = ReadFillfactor(root);

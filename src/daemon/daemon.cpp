@@ -14,6 +14,7 @@ namespace chameleon::daemon {
 namespace {
 
 int ready_fd = -1;  // the child's end of the pipe its parent waits on
+bool failure_handed = false;
 
 std::string ErrnoText() {
   return std::strerror(errno);
@@ -155,7 +156,12 @@ void Ready() {
 }
 
 void Failed(const std::string& message) {
+  failure_handed = ready_fd >= 0;
   Tell(message.empty() ? "failed" : message);
+}
+
+bool FailureHandedToParent() {
+  return failure_handed;
 }
 
 }  // namespace chameleon::daemon

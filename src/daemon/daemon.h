@@ -47,5 +47,8 @@ Result<Role> Daemonise(const std::filesystem::path& output);
 // In the child: tell the waiting parent that the work has started, or why it cannot.
 void Ready();
 void Failed(const std::string& message);
+// True in a child whose Failed() reached the waiting parent: the parent reports that failure
+// (and notifies about it), so the child must not notify a second time.
+bool FailureHandedToParent();
 
 }  // namespace chameleon::daemon
