@@ -40,7 +40,7 @@ struct NotifierOptions {
   Origin origin;
   std::vector<Secret> secrets;  // masked out of every message (see Scrub)
   size_t queue_capacity = 100;  // messages waiting; beyond it the oldest is dropped
-  size_t max_message_bytes = 16 * 1024;
+  size_t max_message_bytes = 16384;
   std::chrono::milliseconds connect_timeout{3000};
   std::chrono::milliseconds request_timeout{5000};  // one POST, connect included
   std::chrono::milliseconds close_timeout{5000};    // the destructor's Flush

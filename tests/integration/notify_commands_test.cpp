@@ -15,11 +15,11 @@
 namespace chameleon {
 namespace {
 
-using ::testing::HasSubstr;
 using std::chrono::milliseconds;
 using std::chrono::steady_clock;
 using test_support::HttpReceiver;
 using test_support::HttpRequest;
+using ::testing::HasSubstr;
 
 class Notifications : public test_support::InitFixture {
  protected:
@@ -134,8 +134,8 @@ TEST_F(Notifications, RollbarLevelCriticalKeepsErrorsFromRollbarOnly) {
   HttpReceiver rollbar;
   HttpReceiver webhook;
   sandbox_.WriteConfig(MissingSchema(ConfigWith(BothTargets(rollbar, webhook, "error"))));
-  auto init = sandbox_.Run(
-      {"init_replica", "--source", "mysql", "--debug", "--rollbar-level", "critical"});
+  auto init =
+      sandbox_.Run({"init_replica", "--source", "mysql", "--debug", "--rollbar-level", "critical"});
   ASSERT_EQ(init.exit_code, 1) << init.all();
   EXPECT_EQ(rollbar.Requests().size(), 0U);
   EXPECT_EQ(webhook.Requests().size(), 1U);  // alert_webhook_level: error

@@ -1,11 +1,12 @@
 // The notification JSON (Rollbar's item format), level thresholds, and the scrubbing that
 // keeps passwords out of every message.
+#include "notify/notification.h"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
 #include "notify/level.h"
-#include "notify/notification.h"
 
 namespace chameleon::notify {
 namespace {
@@ -68,12 +69,10 @@ TEST(NotifyScrub, MasksEverySecretOccurrence) {
   std::vector<Secret> secrets = {Secret("hunter22"), Secret("p@ss-Word"), Secret("abc"),
                                  Secret("")};
   std::string scrubbed =
-      Scrub("login hunter22 failed; retried with hunter22 and p@ss-Word; abc stays", secrets,
-            1000);
+      Scrub("login hunter22 failed; retried with hunter22 and p@ss-Word; abc stays", secrets, 1000);
   EXPECT_EQ(scrubbed.find("hunter22"), std::string::npos) << scrubbed;
   EXPECT_EQ(scrubbed.find("p@ss-Word"), std::string::npos) << scrubbed;
-  EXPECT_EQ(scrubbed,
-            "login ******** failed; retried with ******** and ********; abc stays");
+  EXPECT_EQ(scrubbed, "login ******** failed; retried with ******** and ********; abc stays");
 }
 
 TEST(NotifyScrub, CutsLongMessagesOnACharacterBoundary) {

@@ -18,10 +18,10 @@ using test_support::HttpReceiver;
 
 NotifierOptions Options(const HttpReceiver& rollbar, const HttpReceiver& webhook) {
   NotifierOptions options;
-  options.targets.push_back({"rollbar", Secret(rollbar.Url("/api/1/item/")),
-                             Secret("tok-rollbar-0123"), Level::kInfo});
-  options.targets.push_back({"webhook", Secret(webhook.Url("/hook/secret-path")), Secret(),
-                             Level::kError});
+  options.targets.push_back(
+      {"rollbar", Secret(rollbar.Url("/api/1/item/")), Secret("tok-rollbar-0123"), Level::kInfo});
+  options.targets.push_back(
+      {"webhook", Secret(webhook.Url("/hook/secret-path")), Secret(), Level::kError});
   options.environment = "staging";
   options.origin = {"default", "mysql", "init_replica", "host1", "0.1.0"};
   options.secrets = {Secret("hunter22")};

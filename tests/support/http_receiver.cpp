@@ -23,7 +23,7 @@ std::string Lower(std::string text) {
 }
 
 [[noreturn]] void Die(const char* what) {
-  std::fprintf(stderr, "HttpReceiver: %s\n", what);
+  (void)std::fprintf(stderr, "HttpReceiver: %s\n", what);
   std::abort();
 }
 
