@@ -64,8 +64,10 @@ bool WaitFor(const std::function<bool()>& condition, std::chrono::milliseconds l
 // failed may or may not be on the source: the source table is the truth the test compares with.
 class Writer {
  public:
-  Writer(mysql::ConnectOptions options, std::string schema)
-      : options_(std::move(options)), schema_(std::move(schema)) {
+  // Ids and txn numbers from `first_id` on: a second writer on the same table starts past
+  // the first one's rows (txn <= id, so both stay unique).
+  Writer(mysql::ConnectOptions options, std::string schema, int first_id = 1)
+      : options_(std::move(options)), schema_(std::move(schema)), first_id_(first_id) {
     thread_ = std::thread([this] { Loop(); });
   }
   ~Writer() { Stop(); }
@@ -92,8 +94,8 @@ class Writer {
  private:
   void Loop() {
     std::optional<mysql::Connection> connection;
-    int next_id = 1;
-    for (int txn = 1; !stop_; ++txn) {
+    int next_id = first_id_;
+    for (int txn = first_id_; !stop_; ++txn) {
       if (!connection) {
         Result<mysql::Connection> opened = mysql::Connection::Open(options_);
         if (!opened.ok()) {
@@ -147,6 +149,7 @@ class Writer {
 
   mysql::ConnectOptions options_;
   std::string schema_;
+  int first_id_;
   std::atomic<bool> stop_{false};
   std::atomic<int> committed_{0};
   std::atomic<int> big_requested_{0};
@@ -232,6 +235,16 @@ class ReaderSurvivalTest : public ::testing::Test {
     while (cursor->Next(&event).value())
       events.push_back(event);
     return events;
+  }
+
+  int NextFreeId() {
+    Result<mysql::Connection> admin = mysql::Connection::Open(server_->AdminOptions());
+    EXPECT_TRUE(admin.ok()) << admin.status().message();
+    if (!admin.ok()) return 1;
+    Result<std::optional<std::string>> max =
+        admin->QueryValue(fmt::format("SELECT COALESCE(MAX(id), 0) + 1 FROM `{}`.t", schema_));
+    EXPECT_TRUE(max.ok() && max->has_value());
+    return max.ok() && max->has_value() ? std::stoi(**max) : 1;
   }
 
   // (id, txn, v) of every row of the source table, in id (= commit) order.
@@ -462,8 +475,40 @@ TEST_F(ReaderSurvivalTest, ContinueRetriesWhileTheServerIsDown) {
   EXPECT_EQ(warnings.size(), 1U) << "at most a warning a minute";
   status = server_->StartAgain();
   ASSERT_TRUE(status.ok()) << status.message();
-  Writer writer(server_->AdminOptions(), schema_);
+  Writer writer(server_->AdminOptions(), schema_, NextFreeId());
   ASSERT_TRUE(reader.WaitForMore(30));
+  writer.Stop();
+  ExpectSpoolMatchesSource(*spool);
+  status = reader.Stop();
+  EXPECT_TRUE(status.ok()) << status.message();
+}
+
+// A source that stops answering without closing the connection (a network drop that sent no
+// reset; here the server process is stopped with SIGSTOP): with heartbeats asked every
+// 500 ms, three silent periods (5 s at least) mean a dead connection, whatever
+// net_read_timeout says (600 s here), and the reader reconnects when the source is back.
+TEST_F(ReaderSurvivalTest, SilentSourceIsTakenForDead) {
+  auto spool = spool::Spool::Open({dir_.path() / "spool", 1, 100000});
+  ASSERT_TRUE(spool.ok()) << spool.status().message();
+  ReaderOptions options = Options();
+  options.source.net_read_timeout_seconds = 600;
+  RunningReader reader(options, &spool.value());
+  {
+    Writer writer(server_->AdminOptions(), schema_);
+    ASSERT_TRUE(reader.WaitForMore(20));
+  }
+  uint64_t before = reader.stats().reconnections;
+  Status status = server_->Freeze();
+  ASSERT_TRUE(status.ok()) << status.message();
+  auto frozen_at = std::chrono::steady_clock::now();
+  bool noticed = WaitFor([&] { return reader.stats().reconnections > before; }, seconds(20));
+  auto noticed_after = std::chrono::steady_clock::now() - frozen_at;
+  status = server_->Thaw();
+  ASSERT_TRUE(status.ok()) << status.message();
+  ASSERT_TRUE(noticed) << "a silent connection was not taken for dead within 20 s";
+  EXPECT_LT(noticed_after, seconds(12));
+  Writer writer(server_->AdminOptions(), schema_, NextFreeId());
+  ASSERT_TRUE(reader.WaitForMore(20));
   writer.Stop();
   ExpectSpoolMatchesSource(*spool);
   status = reader.Stop();

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -62,6 +63,7 @@ Result<std::unique_ptr<PrivateMariadb>> PrivateMariadb::Start(const std::string&
 }
 
 PrivateMariadb::~PrivateMariadb() {
+  (void)Thaw();
   Status status = RunTestenv("destroy");
   if (!status.ok()) fmt::print(stderr, "{}\n", status.message());
 }
@@ -89,6 +91,27 @@ Status PrivateMariadb::Stop() {
 
 Status PrivateMariadb::StartAgain() {
   return RunTestenv("start-mysql");
+}
+
+Status PrivateMariadb::Signal(int signal) const {
+  // The pid tools/testenv.sh recorded for the server it started: never a process by name.
+  std::ifstream in(dir_ / "mariadb" / "mariadb.pid");
+  pid_t pid = 0;
+  if (!(in >> pid) || pid <= 0) {
+    return Status::NotFound("no pid file of the private MariaDB in " + dir_.string());
+  }
+  if (kill(pid, signal) != 0) {
+    return Status::Internal(fmt::format("cannot signal the private MariaDB (pid {})", pid));
+  }
+  return Status::Ok();
+}
+
+Status PrivateMariadb::Freeze() {
+  return Signal(SIGSTOP);
+}
+
+Status PrivateMariadb::Thaw() {
+  return Signal(SIGCONT);
 }
 
 mysql::ConnectOptions PrivateMariadb::AdminOptions() const {

@@ -23,6 +23,10 @@ class PrivateMariadb {
   // A clean shutdown (SIGTERM, waits for the process), then the same datadir again.
   Status Stop();
   Status StartAgain();
+  // SIGSTOP / SIGCONT to the server process: it keeps its connections open and says
+  // nothing, as a peer behind a dropped network does. The destructor thaws it.
+  Status Freeze();
+  Status Thaw();
 
   int port() const { return port_; }
   // root over TCP, for setting up, writing and KILL.
@@ -33,6 +37,7 @@ class PrivateMariadb {
  private:
   PrivateMariadb(std::string name, std::filesystem::path dir, int port);
   Status RunTestenv(const std::string& command) const;
+  Status Signal(int signal) const;
 
   std::string name_;
   std::filesystem::path dir_;
