@@ -251,5 +251,42 @@ TEST_F(ReplicaEndToEnd, ChangesWhileStoppedArriveAfterTheNextStartOnce) {
             "2=12 3=13");
 }
 
+// A table whose rows PostgreSQL rejects (a CHECK added on the target) leaves the replica with
+// its reason; the other tables of the same source transactions keep replicating, and
+// `sync_tables --tables disabled` brings it back once fixed.
+TEST_F(ReplicaEndToEnd, ARejectedTableLeavesTheReplicaAndTheOthersGoOn) {
+  ASSERT_EQ(sandbox_.Run({"init_replica", "--source", "mysql", "--debug"}).exit_code, 0);
+  std::string big_table = "\"" + sandbox_.destination_schema() + "\".big";
+  Target("ALTER TABLE " + big_table + " ADD CONSTRAINT big_v_positive CHECK (v >= 0)");
+  ASSERT_EQ(sandbox_.Run({"start_replica", "--source", "mysql"}).exit_code, 0);
+  Mysql("START TRANSACTION");
+  Mysql("INSERT INTO big VALUES (1, -1)");
+  Mysql("INSERT INTO types (id, name) VALUES (900, 'beside the rejected row')");
+  Mysql("COMMIT");
+  Mysql("INSERT INTO types (id, name) VALUES (901, 'after it')");
+  Mysql("INSERT INTO big VALUES (2, 2)");
+  EXPECT_TRUE(Converges("types", TypeColumns()));
+  EXPECT_EQ(Target("SELECT b_replica_enabled::text || ' ' || (t_disabled_reason <> '')::text "
+                   "FROM sch_chameleon.t_replica_tables WHERE v_table_name = 'big'"),
+            "false true");
+  EXPECT_EQ(Target("SELECT count(*) FROM " + big_table), "0");
+  EXPECT_EQ(Target("SELECT enm_status FROM sch_chameleon.t_sources"), "running");
+  auto errors = sandbox_.Run({"show_errors", "--source", "mysql"});
+  EXPECT_THAT(errors.out, HasSubstr("big"));
+
+  ASSERT_EQ(sandbox_.Run({"stop_replica", "--source", "mysql"}).exit_code, 0);
+  Target("ALTER TABLE " + big_table + " DROP CONSTRAINT big_v_positive");
+  auto synced =
+      sandbox_.Run({"sync_tables", "--source", "mysql", "--tables", "disabled", "--debug"});
+  ASSERT_EQ(synced.exit_code, 0) << synced.all();
+  ASSERT_EQ(sandbox_.Run({"start_replica", "--source", "mysql"}).exit_code, 0);
+  Mysql("UPDATE big SET v = v * 10");
+  std::vector<Column> big = {{"id", "id::text"}, {"CAST(v AS CHAR)", "v::text"}};
+  EXPECT_TRUE(Converges("big", big));
+  EXPECT_EQ(Target("SELECT b_replica_enabled::text FROM sch_chameleon.t_replica_tables "
+                   "WHERE v_table_name = 'big'"),
+            "true");
+}
+
 }  // namespace
 }  // namespace chameleon
