@@ -50,13 +50,9 @@ int RunMaintenance(Context& context) {
   auto loaded = context.Config();
   if (!loaded.ok()) return context.Fail(loaded.status());
   const config::Config& config = **loaded;
-  auto found = context.Source(true);
+  auto found = RequireMysqlSource(context);
   if (!found.ok()) return context.Fail(found.status());
   const config::Source& source = **found;
-  if (source.type == config::SourceType::kPgsql) {
-    return context.Fail(Status::NotSupported(
-        fmt::format("source {} is of type pgsql, which has no replica and no spool", source.name)));
-  }
   context.OpenLog("maintenance");
   auto connected = ConnectToCurrentCatalogue(context);
   if (!connected.ok()) return context.Fail(connected.status());

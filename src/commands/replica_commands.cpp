@@ -389,13 +389,9 @@ int StartReplica(Context& context) {
   auto loaded = context.Config();
   if (!loaded.ok()) return context.Fail(loaded.status());
   const config::Config& config = **loaded;
-  auto found = context.Source(true);
+  auto found = RequireMysqlSource(context);
   if (!found.ok()) return context.Fail(found.status());
   const config::Source& source = **found;
-  if (source.type == config::SourceType::kPgsql) {
-    return context.Fail(
-        Status::NotSupported("source " + source.name + " is of type pgsql, which has no replica"));
-  }
   if (auto holder = daemon::PidFile::Holder(daemon::PidFilePath(config.pid_dir, source.name))) {
     return context.Fail(Status::FailedPrecondition(fmt::format(
         "the replica of source {} is already running (pid {}); `chameleon stop_replica --source "

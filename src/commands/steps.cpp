@@ -49,4 +49,15 @@ Result<std::string> RequireSourceOption(Context& context) {
   return missing.ok() ? Status::InvalidArgument("needs --source NAME") : missing;
 }
 
+Result<const config::Source*> RequireMysqlSource(Context& context) {
+  ASSIGN_OR_RETURN(const config::Source* source, context.Source(true));
+  if (source->type == config::SourceType::kPgsql) {
+    return Status::NotSupported(fmt::format(
+        "source {} is of type pgsql, which has no replica and no spool (`chameleon {}` works on "
+        "mysql sources)",
+        source->name, context.options().command));
+  }
+  return source;
+}
+
 }  // namespace chameleon::commands

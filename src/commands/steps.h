@@ -20,6 +20,10 @@ Result<catalogue::SourceRecord> RequireRegistered(Context& context, pg::Connecti
 Result<std::vector<catalogue::SourceStatus>> QueryStatuses(
     Context& context, pg::Connection& connection, const std::optional<std::string>& source);
 
+// The configured --source of a command that needs the binlog (a replica, its spool): a
+// pgsql source is refused with NotSupported.
+Result<const config::Source*> RequireMysqlSource(Context& context);
+
 // --source as given (the catalogue may know sources the configuration no longer lists).
 Result<std::string> RequireSourceOption(Context& context);
 
