@@ -2,10 +2,11 @@
 # Owns a private MariaDB 10.11 (binlog ROW/FULL) and PostgreSQL 15 on loopback for tests, benchmarks
 # and the quickstart: testenv.sh start|stop|status|env|psql|mysql|destroy (eval "$(testenv.sh env)").
 # start-mysql|stop-mysql: the MariaDB alone (tests that restart a private source use them).
+# start-pg|stop-pg: the PostgreSQL alone (the crash test restarts a private target with them).
 set -euo pipefail
 
 readonly PROG=testenv
-readonly USAGE="usage: testenv.sh start|stop|status|env|destroy|start-mysql|stop-mysql | testenv.sh mysql|psql [client args...]"
+readonly USAGE="usage: testenv.sh start|stop|status|env|destroy|start-mysql|stop-mysql|start-pg|stop-pg | testenv.sh mysql|psql [client args...]"
 
 script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 repo_dir="$(dirname "$script_dir")"
@@ -468,6 +469,25 @@ cmd_stop_mysql() {
   my_stop
 }
 
+# The PostgreSQL alone, for tests that restart a private target under a running replica.
+cmd_start_pg() {
+  check_port CHAMELEON_PG_PORT "$PG_PORT"
+  check_socket_path PostgreSQL "$PG_SOCKET_DIR/.s.PGSQL.$PG_PORT"
+  [ -x "$PG_BIN/pg_ctl" ] || die "$PG_BIN/pg_ctl not found; run tools/install-deps.sh"
+  prepare_dir
+  take_lock
+  pg_start
+}
+
+cmd_stop_pg() {
+  [ -d "$DIR" ] || {
+    msg "no sandbox at $DIR"
+    return 0
+  }
+  take_lock
+  pg_stop
+}
+
 cmd_stop() {
   [ -d "$DIR" ] || {
     msg "no sandbox at $DIR"
@@ -541,7 +561,7 @@ case "$command" in
     [ $# -eq 0 ] || usage
     "cmd_$command"
     ;;
-  start-mysql | stop-mysql)
+  start-mysql | stop-mysql | start-pg | stop-pg)
     [ $# -eq 0 ] || usage
     "cmd_${command//-/_}"
     ;;

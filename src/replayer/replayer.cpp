@@ -15,6 +15,7 @@
 #include "catalogue/tables.h"
 #include "common/strings.h"
 #include "pg/pipeline.h"
+#include "replayer/kill_point.h"
 #include "replayer/row_text.h"
 #include "translation/value_text.h"
 
@@ -498,6 +499,7 @@ std::optional<Failure> BatchApply::FlushCopy() {
   copy_applier_ = nullptr;
   Status status = copy_buffer_.empty() ? Status::Ok() : connection().PutCopyData(copy_buffer_);
   copy_buffer_.clear();
+  REPLAY_KILL_POINT("replay.mid_copy");  // rows sent, the COPY not ended
   if (status.ok()) status = connection().EndCopy();
   if (!status.ok()) {
     return TableFailure(*applier, status, connection().last_sqlstate(), applier->copy_sql,
@@ -508,6 +510,7 @@ std::optional<Failure> BatchApply::FlushCopy() {
 
 std::optional<Failure> BatchApply::FlushPipeline() {
   if (!pipeline_.active()) return std::nullopt;
+  REPLAY_KILL_POINT("replay.mid_pipeline");  // statements sent, their results not read
   Status status = pipeline_.SyncAndRead(&affected_);
   if (!status.ok()) {
     int64_t index = pipeline_.failed_execute();
@@ -734,6 +737,7 @@ std::optional<Failure> BatchApply::ApplyDdl(const ChangeEvent& event) {
     std::string sql = ddl->kind == SimpleDdl::Kind::kTruncate ? "TRUNCATE TABLE " + qualified
                                                               : "DROP TABLE IF EXISTS " + qualified;
     Status applied = connection().Execute(sql);
+    REPLAY_KILL_POINT("replay.mid_ddl");  // the DDL done, its batch not committed
     if (applied.ok() && ddl->kind == SimpleDdl::Kind::kDropTable) {
       auto forgotten = connection().Query(
           "DELETE FROM sch_chameleon.t_replica_tables WHERE i_id_source = $1::bigint AND "
@@ -840,6 +844,7 @@ std::optional<Failure> BatchApply::Run() {
     Failure failure = FromStatus(recorded, connection().last_sqlstate());
     return failure;
   }
+  REPLAY_KILL_POINT("replay.before_commit");
   Status committed = connection().Execute("COMMIT");
   if (!committed.ok()) {
     // A lost connection here leaves the outcome unknown; the next attempt asks the
@@ -937,6 +942,7 @@ Result<std::optional<BatchOutcome>> ReplayerCore::ReplayOneBatch() {
     outcome.batch_id = batch->id;
     std::optional<Failure> failure = Attempt(*batch, &outcome);
     if (!failure) {
+      REPLAY_KILL_POINT("replay.after_commit");  // committed, still in the spool
       if (options.after_commit_for_test) {
         RETURN_IF_ERROR(options.after_commit_for_test(batch->id));
       }
