@@ -11,6 +11,7 @@
 #   --build DIR      the build to use (default build/release); replica_crash_test is built there
 #   --test-binary P  a built replica_crash_test (what ctest passes)
 #   --keep-servers   leave the private sandbox running at the end (default: stopped)
+#   -- ARGS          passed on to the test binary (e.g. --gtest_filter='*Kills*')
 #
 # The sandbox: CHAMELEON_CRASH_TESTENV_NAME (default crashtest) on ports CHAMELEON_CRASH_MYSQL_PORT
 # and CHAMELEON_CRASH_PG_PORT (default: the test servers' ports + 7, 33068 and 54328).
@@ -29,7 +30,8 @@ while [ $# -gt 0 ]; do
     --build) build=$2; shift 2 ;;
     --test-binary) binary=$2; shift 2 ;;
     --keep-servers) keep=1; shift ;;
-    -h | --help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --) shift; break ;;
+    -h | --help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "crashtest: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -61,5 +63,5 @@ eval "$("$repo/tools/testenv.sh" env)"
 export CHAMELEON_CRASH_PRIVATE_SERVERS=1 CHAMELEON_CRASH_KILLS=$kills
 [ -z "$seed" ] || export CHAMELEON_CRASH_SEED=$seed
 echo "crashtest: $kills kills against the private sandbox '$name' (MariaDB $mysql_port, PostgreSQL $pg_port)"
-"$binary" --gtest_color=no 8>&-
+"$binary" --gtest_color=no "$@" 8>&-
 echo "crashtest: passed in $(($(date +%s) - started)) s"

@@ -28,10 +28,12 @@ Daemon::Daemon(const std::string& binary, const std::filesystem::path& home,
   environment.push_back("HOME=" + home.string());
   if (!kill_point.empty()) environment.push_back("CHAMELEON_KILL_POINT=" + kill_point);
   std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
   for (auto& arg : args)
     argv.push_back(arg.data());
   argv.push_back(nullptr);
   std::vector<char*> envp;
+  envp.reserve(environment.size() + 1);
   for (auto& entry : environment)
     envp.push_back(entry.data());
   envp.push_back(nullptr);
