@@ -62,7 +62,9 @@ void Workload::Run() {
       (void)mysql->Execute("ROLLBACK");
       mysql.reset();  // a fresh session after any failure
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<int>(random() % 15)));
+    // Now and then a quiet second and a half: the reader closes its batch on an idle stream.
+    int pause = random() % 200 == 0 ? 1500 : static_cast<int>(random() % 15);
+    std::this_thread::sleep_for(std::chrono::milliseconds(pause));
   }
 }
 
