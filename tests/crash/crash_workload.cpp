@@ -63,7 +63,7 @@ void Workload::Run() {
       mysql.reset();  // a fresh session after any failure
     }
     // Now and then a quiet second and a half: the reader closes its batch on an idle stream.
-    int pause = random() % 200 == 0 ? 1500 : static_cast<int>(random() % 15);
+    int pause = random() % 100 == 0 ? 1500 : static_cast<int>(random() % 15);
     std::this_thread::sleep_for(std::chrono::milliseconds(pause));
   }
 }

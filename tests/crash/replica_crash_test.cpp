@@ -51,7 +51,7 @@ constexpr KillPoint kKillPoints[] = {
     {"close.after_write", 5},         //
     {"append.after_write", 300},      //
     {"replayed.after_write", 5},      //
-    {"idle_close.before_write", 1}};  // the reader closing a batch when the source is quiet
+    {"idle_close.before_write", 0}};  // the reader closing a batch when the source is quiet
 
 const std::vector<TableSpec>& Tables() {
   static const std::vector<TableSpec> tables = {
