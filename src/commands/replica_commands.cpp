@@ -137,8 +137,8 @@ void ReadLoop(reader::Reader& reader, ThreadResult* result) {
   }
 }
 
-void ReplayLoop(replayer::Replayer& replayer, const config::Source& source, spdlog::logger& log,
-                ThreadResult* result) {
+void ReplayLoop(Context& context, replayer::Replayer& replayer, const config::Source& source,
+                spdlog::logger& log, ThreadResult* result) {
   auto idle = std::chrono::milliseconds(1000L * std::max(1, source.sleep_loop_seconds));
   while (!stop_requested.load()) {
     auto outcome = replayer.ReplayOneBatch();
@@ -152,6 +152,15 @@ void ReplayLoop(replayer::Replayer& replayer, const config::Source& source, spdl
       result->status = outcome.status();
       stop_requested.store(true);
       return;
+    }
+    if (outcome->has_value()) {
+      for (const std::string& table : (*outcome)->disabled_tables) {
+        context.Notify(notify::Level::kError,
+                       fmt::format("replica of source {}: table {} left the replica after "
+                                   "PostgreSQL rejected a row (`chameleon show_errors --source "
+                                   "{}`); the other tables go on",
+                                   source.name, table, source.name));
+      }
     }
     // Idle: nothing closed yet. A closed batch follows the reader's within about a second.
     if (!outcome->has_value()) SleepUnlessStopped(std::min(idle, std::chrono::milliseconds(200)));
@@ -291,7 +300,7 @@ int RunReplica(Context& context, const config::Config& config, const config::Sou
   ThreadResult read_result;
   ThreadResult replay_result;
   std::thread read_thread(ReadLoop, std::ref(reader), &read_result);
-  std::thread replay_thread(ReplayLoop, std::ref(replayer), std::cref(source),
+  std::thread replay_thread(ReplayLoop, std::ref(context), std::ref(replayer), std::cref(source),
                             std::ref(**replay_log), &replay_result);
 
   Maintenance maintenance(source);

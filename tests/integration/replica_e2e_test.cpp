@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/http_receiver.h"
 #include "support/replica_sandbox.h"
 #include "support/test_servers.h"
 
@@ -255,6 +256,14 @@ TEST_F(ReplicaEndToEnd, ChangesWhileStoppedArriveAfterTheNextStartOnce) {
 // its reason; the other tables of the same source transactions keep replicating, and
 // `sync_tables --tables disabled` brings it back once fixed.
 TEST_F(ReplicaEndToEnd, ARejectedTableLeavesTheReplicaAndTheOthersGoOn) {
+  test_support::HttpReceiver webhook;
+  std::string yaml = sandbox_.ConfigYaml("replica_batch_size: 1000\nsleep_loop: 1");
+  const std::string empty_keys = "rollbar_key: ''\nrollbar_env: ''\n";
+  ASSERT_NE(yaml.find(empty_keys), std::string::npos);
+  yaml.replace(yaml.find(empty_keys), empty_keys.size(),
+               empty_keys + "alert_webhook_url: '" + webhook.Url("/hook") +
+                   "'\nalert_webhook_level: error\n");
+  sandbox_.WriteConfig(yaml);
   ASSERT_EQ(sandbox_.Run({"init_replica", "--source", "mysql", "--debug"}).exit_code, 0);
   std::string big_table = "\"" + sandbox_.destination_schema() + "\".big";
   Target("ALTER TABLE " + big_table + " ADD CONSTRAINT big_v_positive CHECK (v >= 0)");
@@ -273,6 +282,9 @@ TEST_F(ReplicaEndToEnd, ARejectedTableLeavesTheReplicaAndTheOthersGoOn) {
   EXPECT_EQ(Target("SELECT enm_status FROM sch_chameleon.t_sources"), "running");
   auto errors = sandbox_.Run({"show_errors", "--source", "mysql"});
   EXPECT_THAT(errors.out, HasSubstr("big"));
+  // The operator hears of it: one error notification from the running replica.
+  ASSERT_TRUE(webhook.WaitForRequests(1, std::chrono::seconds(20)));
+  EXPECT_THAT(webhook.Requests()[0].body, HasSubstr("left the replica"));
 
   ASSERT_EQ(sandbox_.Run({"stop_replica", "--source", "mysql"}).exit_code, 0);
   Target("ALTER TABLE " + big_table + " DROP CONSTRAINT big_v_positive");
