@@ -84,7 +84,9 @@ readonly batch_row_changes=10000             # replica_batch_size's default
 # Row changes of the backlog (1M at scale 1) and the steady phases (rate x seconds each).
 changes=${BENCH_CHANGES:-$(awk -v s="$scale" 'BEGIN { printf "%d", 1000000 * s + 0.5 }')}
 steady_seconds=${BENCH_STEADY_SECONDS:-$(awk -v s="$scale" 'BEGIN { d = 60 * s; printf "%d", d < 10 ? 10 : d + 0.5 }')}
-steady_rates=${BENCH_STEADY_RATES:-5000,20000}
+steady_rates=${BENCH_STEADY_RATES:-5000,20000,max}
+# Rows of the big transaction (5M at scale 1): one source transaction streamed through the replica.
+big_rows=${BENCH_BIG_ROWS:-$(awk -v s="$scale" 'BEGIN { printf "%d", 5000000 * s + 0.5 }')}
 
 mkdir -p "$logs"
 rm -f "$results" "$facts" "$run_facts" "$checks" "$work"/*.metrics
@@ -198,6 +200,7 @@ fact only "${only:-all}" "$run_facts"
 fact changes "$changes" "$run_facts"
 fact steady_rates "$steady_rates" "$run_facts"
 fact steady_seconds "$steady_seconds" "$run_facts"
+fact big_rows "$big_rows" "$run_facts"
 
 write_json() {
   fact bench_seconds "$(seconds_since "$bench_start") (everything after the build)" "$run_facts"
@@ -450,6 +453,23 @@ daemon_peak_rss_mib() {
   pid=$(daemon_pid) && awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$pid/status" 2>/dev/null
 }
 
+# wait_replayed NAME METRICS: waits until chameleon's catalogue has replayed an event at or past
+# the binlog point a `measure METRICS` run printed (binlog_file, binlog_position): the newest
+# t_replica_batch row of the source, committed with the batch's rows, ends there or later.
+wait_replayed() {
+  measure "$1" wait-replayed --source "$source_name" --binlog-file "$(metric "$2" binlog_file)" \
+    --binlog-position "$(metric "$2" binlog_position)" --timeout-s 3600
+}
+
+start_replica() {
+  logged start_replica "$chameleon" start_replica --config "$replica_config" --source "$source_name"
+  replica_running=1
+}
+stop_replica() {
+  logged stop_replica "$chameleon" stop_replica --config "$replica_config" --source "$source_name"
+  replica_running=0
+}
+
 run_cdc() {
   local chameleon_cdc=0 reason='' missing
   if [ "$chameleon_init_ran" = 0 ]; then
@@ -467,11 +487,9 @@ run_cdc() {
   if [ "$chameleon_cdc" = 1 ]; then
     chameleon_cdc_ran=1
     # Let the replica catch up with the init copy, then stop it so the backlog piles up.
-    logged start_replica "$chameleon" start_replica --config "$replica_config" --source "$source_name"
-    replica_running=1
+    start_replica
     measure catch-up wait-marker --schema "$replica_schema" --min-id "$(marker_now)" --timeout-s 600
-    logged stop_replica "$chameleon" stop_replica --config "$replica_config" --source "$source_name"
-    replica_running=0
+    stop_replica
   fi
 
   say "setup: a second raw copy into $per_txn_schema for the per-transaction baseline"
@@ -494,16 +512,24 @@ run_cdc() {
     "the same client with BEGIN/COMMIT per source transaction (one WAL flush each)"
 
   if [ "$chameleon_cdc" = 1 ]; then
-    local end_marker start seconds rate
-    end_marker=$(metric backlog-source end_marker)
+    local start seconds rate rss load_before
+    load_before=$(cut -d' ' -f1 /proc/loadavg)
     start=$(now_ns)
-    logged start_replica "$chameleon" start_replica --config "$replica_config" --source "$source_name"
-    replica_running=1
-    measure backlog-chameleon wait-marker --schema "$replica_schema" --min-id "$end_marker" --timeout-s 3600
+    start_replica
+    # Caught up: the catalogue's replayed position reached SHOW MASTER STATUS taken after the
+    # last change (the generator prints it before writing its end marker); the end marker must
+    # then be in PostgreSQL too, and the checksum below must agree.
+    wait_replayed backlog-chameleon backlog-source
     seconds=$(seconds_since "$start")
+    rss=$(daemon_peak_rss_mib || true)
+    measure backlog-marker wait-marker --schema "$replica_schema" \
+      --min-id "$(metric backlog-source end_marker)" --timeout-s 60
     rate=$(awk -v n="$applied" -v s="$seconds" 'BEGIN { printf "%d", n / s }')
-    result cdc_backlog.chameleon.row_changes_per_s "$rate" rows/s "$(ratio "$rate" "$(metric backlog-batched row_changes_per_s)")"
+    result cdc_backlog.chameleon.row_changes_per_s "$rate" rows/s "$(ratio "$rate" "$(metric backlog-batched row_changes_per_s)")" \
+      "start_replica until the catalogue's replayed position reached the source's binlog end (load average $load_before -> $(cut -d' ' -f1 /proc/loadavg))"
     result cdc_backlog.chameleon.seconds "$seconds" s "$(ratio "$seconds" "$(metric backlog-batched seconds)")"
+    result cdc_backlog.chameleon.peak_rss "${rss:--}" MiB "$(ratio "$rss" "$(metric backlog-batched peak_rss_mib)")" \
+      "the daemon's VmHWM since its start, read once caught up"
     run_check "after cdc_backlog" "$baseline_schema" "$per_txn_schema" "$replica_schema"
   else
     skipped cdc_backlog.chameleon.row_changes_per_s "$reason"
@@ -514,7 +540,14 @@ run_cdc() {
   local from=$changes rate to prefix ticks_before='' ticks_after='' achieved source baseline
   local lag_options=()
   [ "$chameleon_cdc" = 0 ] || lag_options=(--lag-schema "$replica_schema" --lag-timeout-s 600)
+  local per_s limit phase_start phase_seconds sustained
   for rate in ${steady_rates//,/ }; do
+    # `max`: flat out, the generator as fast as MariaDB takes it (rate 0 to bench_e2e).
+    if [ "$rate" = max ]; then
+      per_s=0 limit=$((from + 1000000000))
+    else
+      per_s=$rate limit=$((from + rate * steady_seconds))
+    fi
     prefix=cdc_steady.r$rate
     source=steady-$rate-source
     baseline=steady-$rate-baseline
@@ -522,21 +555,30 @@ run_cdc() {
     # The source writes first, for steady_seconds; then the baseline applies exactly the
     # transactions the source took, at the same rate, lag measured on its own target.
     [ "$chameleon_cdc" = 0 ] || ticks_before=$(daemon_cpu_ticks || true)
+    phase_start=$(now_ns)
     measure "$source" changes --sink mariadb --database "$source_db" --scale "$scale" --from "$from" \
-      --to "$((from + rate * steady_seconds))" --rate "$rate" --max-seconds "$steady_seconds" \
+      --to "$limit" --rate "$per_s" --max-seconds "$steady_seconds" \
       --markers "${lag_options[@]}"
+    phase_seconds=$(seconds_since "$phase_start")
     [ "$chameleon_cdc" = 0 ] || ticks_after=$(daemon_cpu_ticks || true)
     to=$(metric "$source" next_from)
     measure "$baseline" changes --sink postgres --schema "$baseline_schema" --scale "$scale" \
-      --from "$from" --to "$to" --rate "$rate" --batch-row-changes "$batch_row_changes" --markers \
+      --from "$from" --to "$to" --rate "$per_s" --batch-row-changes "$batch_row_changes" --markers \
       --lag-schema "$baseline_schema"
 
     achieved=$(metric "$source" row_changes_per_s)
-    result "$prefix.source.row_changes_per_s" "$achieved" rows/s - "$(awk -v a="$achieved" -v r="$rate" \
+    result "$prefix.source.row_changes_per_s" "$achieved" rows/s - "$(awk -v a="$achieved" -v r="$per_s" \
       'BEGIN { if (a < 0.9 * r) printf "below the %d/s asked: MariaDB does not take this rate from one client here; the phase holds only the row changes it took", r }')"
     achieved=$(metric "$baseline" row_changes_per_s)
-    result "$prefix.baseline.row_changes_per_s" "$achieved" rows/s - "$(awk -v a="$achieved" -v r="$rate" \
+    result "$prefix.baseline.row_changes_per_s" "$achieved" rows/s - "$(awk -v a="$achieved" -v r="$per_s" \
       'BEGIN { if (a < 0.9 * r) printf "below the %d/s asked: the direct client does not keep this rate here", r }')"
+    if [ "$chameleon_cdc" = 1 ]; then
+      # Sustained: the phase's row changes over the time from its first change until its last
+      # marker was visible through chameleon.
+      sustained=$(awk -v n="$(metric "$source" row_changes)" -v s="$phase_seconds" 'BEGIN { printf "%d", n / s }')
+      result "$prefix.chameleon.row_changes_per_s" "$sustained" rows/s "$(ratio "$sustained" "$achieved")" \
+        "row changes of the phase / (phase + time until its last marker arrived), load average $(cut -d' ' -f1 /proc/loadavg)"
+    fi
     result "$prefix.baseline.lag_p50" "$(metric "$baseline" lag_p50_ms)" ms -
     result "$prefix.baseline.lag_p99" "$(metric "$baseline" lag_p99_ms)" ms -
     result "$prefix.baseline.lag_max" "$(metric "$baseline" lag_max_ms)" ms -
@@ -561,9 +603,44 @@ run_cdc() {
   done
 
   if [ "$chameleon_cdc" = 1 ]; then
-    logged stop_replica "$chameleon" stop_replica --config "$replica_config" --source "$source_name"
-    replica_running=0
+    run_big_transaction
+    stop_replica
+  else
+    skipped big_transaction.chameleon.peak_rss "$reason"
   fi
+}
+
+# The big transaction: one source transaction of $big_rows rows (INSERT ... SELECT into bench_big)
+# through a freshly started daemon, so its VmHWM is this transaction's.
+run_big_transaction() {
+  say "scenario big_transaction: one source transaction of $big_rows rows into bench_big"
+  stop_replica
+  start_replica
+  local start seconds rss rate
+  measure big-source big-transaction --database "$source_db" --rows "$big_rows" --first-id 1
+  start=$(now_ns)
+  marker_now >/dev/null
+  wait_replayed big-chameleon big-source
+  seconds=$(seconds_since "$start")
+  rss=$(daemon_peak_rss_mib || true)
+  rate=$(awk -v n="$big_rows" -v s="$seconds" 'BEGIN { printf "%d", n / s }')
+  result big_transaction.source.seconds "$(metric big-source seconds)" s - \
+    "MariaDB's INSERT ... SELECT of $big_rows rows, $(awk -v b="$(metric big-source binlog_bytes 2>/dev/null || echo 0)" 'BEGIN { printf "%.0f", b / 1048576 }') MiB of binlog"
+  result big_transaction.chameleon.seconds "$seconds" s - "from the source's COMMIT until the replayed position passed it"
+  result big_transaction.chameleon.rows_per_s "$rate" rows/s -
+  result big_transaction.chameleon.peak_rss "${rss:--}" MiB - \
+    "the daemon's VmHWM, started just before the transaction (goal <= 256 MB)"
+  say "big_transaction: bench_big complete on $replica_schema?"
+  if ! "$bench" big-check --database "$source_db" --schema "$replica_schema" >"$work/big-check.out" 2>"$logs/big-check.err"; then
+    cat "$work/big-check.out"
+    printf 'check FAILED (big_transaction): %s\n' "$(cat "$logs/big-check.err")" | tee -a "$checks"
+    printf 'bench: CORRECTNESS CHECK FAILED (big_transaction): %s\n' "$(cat "$logs/big-check.err")" >&2
+    write_json
+    exit 1
+  fi
+  cat "$work/big-check.out"
+  printf 'check-stage big_transaction\n' >>"$checks"
+  cat "$work/big-check.out" >>"$checks"
 }
 
 if [ -z "$only" ] || [ "$only" = cdc ]; then run_cdc; fi

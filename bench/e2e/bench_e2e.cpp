@@ -22,6 +22,7 @@
 #include "clients.h"
 #include "lag_probe.h"
 #include "raw_copy.h"
+#include "replica_probe.h"
 #include "table_checksum.h"
 #include "workload.h"
 
@@ -37,6 +38,11 @@ constexpr const char* kUsage = R"(usage: bench_e2e <command> [--option value ...
                                                          apply the change stream's row changes [from, to)
   fsync-probe --dir D                                    time an 8 KiB write + fdatasync in D
   wait-marker --schema S --min-id N [--timeout-s T]      wait until a marker row reaches PostgreSQL
+  wait-replayed --source NAME --binlog-file N --binlog-position P [--timeout-s T]
+                                                         wait until chameleon's catalogue has replayed
+                                                         an event at or past binlog N:P
+  big-transaction --database DB --rows N [--first-id I] one source transaction of N rows into bench_big
+  big-check --database DB --schema S                     bench_big complete on PostgreSQL?
   check    --database DB --schema S [--schema S2 ...]    compare MariaDB with PostgreSQL schemas
   micro-results --file GOOGLE_BENCHMARK.json --prefix P  one metric line per micro-benchmark
   report   --results R.tsv --facts F.txt --run R.txt --check C.txt --out OUT.json
@@ -210,11 +216,13 @@ Status Changes(const Arguments& arguments) {
   bool markers = arguments.Has("markers");
 
   std::unique_ptr<ChangeSink> sink;
+  std::optional<MariadbSession> binlog_session;  // SHOW MASTER STATUS before the end marker
   if (sink_name == "mariadb") {
     ASSIGN_OR_RETURN(std::string database, arguments.Text("database"));
     ASSIGN_OR_RETURN(Endpoint endpoint, MariadbAdminFromEnvironment());
     ASSIGN_OR_RETURN(MariadbSession session, MariadbSession::Open(endpoint));
     sink = MakeMariadbSink(std::move(session), workload, database);
+    ASSIGN_OR_RETURN(binlog_session, MariadbSession::Open(endpoint));
   } else if (sink_name == "postgres") {
     ASSIGN_OR_RETURN(std::string schema, arguments.Text("schema"));
     ASSIGN_OR_RETURN(Endpoint endpoint, PostgresFromEnvironment());
@@ -272,6 +280,13 @@ Status Changes(const Arguments& arguments) {
       next_marker += std::chrono::milliseconds(kMarkerIntervalMs);
     }
   }
+  // Where the binlog ends after the last change: every event of the end marker's transaction
+  // lies past it, so a replica whose replayed position reaches it has applied every change.
+  std::optional<BinlogPoint> changes_end;
+  if (binlog_session) {
+    RETURN_IF_ERROR(sink->Flush());
+    ASSIGN_OR_RETURN(changes_end, MasterPosition(*binlog_session));
+  }
   RETURN_IF_ERROR(write_marker());  // the end marker: a replica has caught up when it arrives
   double seconds = SecondsSince(start);
   double cpu_seconds = CpuSeconds() - cpu_start;
@@ -291,6 +306,10 @@ Status Changes(const Arguments& arguments) {
   Metric("end_marker", static_cast<double>(last_marker), "id");
   // Where this run stopped: `--to` for a run that must apply exactly the same transactions.
   Metric("next_from", static_cast<double>(counts.row_changes()), "rows");
+  if (changes_end) {
+    Metric("binlog_file", static_cast<double>(changes_end->file_number), "number");
+    Metric("binlog_position", static_cast<double>(changes_end->position), "bytes");
+  }
   if (probe) {
     RETURN_IF_ERROR(probe->WaitFor(last_marker, static_cast<int64_t>(lag_timeout_s * 1000)));
     LagStats lag = probe->Stats();
@@ -313,6 +332,68 @@ Status WaitMarker(const Arguments& arguments) {
   RETURN_IF_ERROR(WaitForMarker(session, schema, static_cast<int64_t>(min_id),
                                 static_cast<int64_t>(timeout_s * 1000)));
   Metric("seconds", SecondsSince(start), "s", 3);
+  return Status::Ok();
+}
+
+// ------------------------------------------------------------------------------------------
+Status WaitReplayedCommand(const Arguments& arguments) {
+  ASSIGN_OR_RETURN(std::string source, arguments.Text("source"));
+  BinlogPoint target;
+  ASSIGN_OR_RETURN(target.file_number, arguments.Count("binlog-file", std::nullopt));
+  ASSIGN_OR_RETURN(target.position, arguments.Count("binlog-position", std::nullopt));
+  ASSIGN_OR_RETURN(double timeout_s, arguments.Number("timeout-s", 600.0));
+  ASSIGN_OR_RETURN(Endpoint endpoint, PostgresFromEnvironment());
+  ASSIGN_OR_RETURN(PgSession session, PgSession::Open(endpoint, "bench_e2e wait-replayed"));
+  auto start = std::chrono::steady_clock::now();
+  RETURN_IF_ERROR(WaitReplayed(session, source, target, static_cast<int64_t>(timeout_s * 1000)));
+  Metric("seconds", SecondsSince(start), "s", 3);
+  return Status::Ok();
+}
+
+// One source transaction of --rows rows into bench_big; prints where the binlog ends after it
+// and how many binlog bytes it took.
+Status BigTransaction(const Arguments& arguments) {
+  ASSIGN_OR_RETURN(std::string database, arguments.Text("database"));
+  ASSIGN_OR_RETURN(uint64_t rows, arguments.Count("rows", std::nullopt));
+  ASSIGN_OR_RETURN(uint64_t first_id, arguments.Count("first-id", 1));
+  ASSIGN_OR_RETURN(Endpoint endpoint, MariadbAdminFromEnvironment());
+  ASSIGN_OR_RETURN(MariadbSession session, MariadbSession::Open(endpoint));
+  ASSIGN_OR_RETURN(BinlogPoint before, MasterPosition(session));
+  auto start = std::chrono::steady_clock::now();
+  RETURN_IF_ERROR(InsertBigTransaction(session, database, first_id, rows));
+  double seconds = SecondsSince(start);
+  ASSIGN_OR_RETURN(BinlogPoint after, MasterPosition(session));
+  Metric("rows", static_cast<double>(rows), "rows");
+  Metric("seconds", seconds, "s", 3);
+  // Where the binlog ends after it: write a marker next, and wait for the replayed position
+  // to reach this point (as for the change stream's end).
+  Metric("binlog_file", static_cast<double>(after.file_number), "number");
+  Metric("binlog_position", static_cast<double>(after.position), "bytes");
+  if (after.file_number == before.file_number) {
+    Metric("binlog_bytes", static_cast<double>(after.position - before.position), "bytes");
+  }
+  return Status::Ok();
+}
+
+Status BigCheck(const Arguments& arguments) {
+  ASSIGN_OR_RETURN(std::string database, arguments.Text("database"));
+  ASSIGN_OR_RETURN(std::string schema, arguments.Text("schema"));
+  ASSIGN_OR_RETURN(Endpoint mariadb, MariadbAdminFromEnvironment());
+  ASSIGN_OR_RETURN(Endpoint postgres, PostgresFromEnvironment());
+  ASSIGN_OR_RETURN(MariadbSession source, MariadbSession::Open(mariadb));
+  ASSIGN_OR_RETURN(PgSession target, PgSession::Open(postgres, "bench_e2e big-check"));
+  ASSIGN_OR_RETURN(BigDigest expected, MariadbBigDigest(source, database));
+  ASSIGN_OR_RETURN(BigDigest actual, PostgresBigDigest(target, schema));
+  if (!(actual == expected)) {
+    fmt::print(
+        "check {}.bench_big MISMATCH rows source {} target {}, sums source {}:{} target {}:{}\n",
+        schema, expected.rows, actual.rows, expected.id_sum, expected.payload_sum, actual.id_sum,
+        actual.payload_sum);
+    (void)std::fflush(stdout);
+    return Status::FailedPrecondition("source and target differ in " + schema + ".bench_big");
+  }
+  fmt::print("check {}.bench_big ok rows {} sums {}:{}\n", schema, expected.rows, expected.id_sum,
+             expected.payload_sum);
   return Status::Ok();
 }
 
@@ -554,6 +635,19 @@ Status Dispatch(int argc, char** argv) {
   if (command == "wait-marker") {
     ASSIGN_OR_RETURN(Arguments arguments, parse({"schema", "min-id", "timeout-s"}));
     return WaitMarker(arguments);
+  }
+  if (command == "wait-replayed") {
+    ASSIGN_OR_RETURN(Arguments arguments,
+                     parse({"source", "binlog-file", "binlog-position", "timeout-s"}));
+    return WaitReplayedCommand(arguments);
+  }
+  if (command == "big-transaction") {
+    ASSIGN_OR_RETURN(Arguments arguments, parse({"database", "rows", "first-id"}));
+    return BigTransaction(arguments);
+  }
+  if (command == "big-check") {
+    ASSIGN_OR_RETURN(Arguments arguments, parse({"database", "schema"}));
+    return BigCheck(arguments);
   }
   if (command == "fsync-probe") {
     ASSIGN_OR_RETURN(Arguments arguments, parse({"dir"}));

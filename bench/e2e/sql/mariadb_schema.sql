@@ -40,3 +40,10 @@ CREATE TABLE bench_marker (
   id      BIGINT NOT NULL PRIMARY KEY,
   sent_us BIGINT NOT NULL
 ) ENGINE = InnoDB;
+
+-- The big transaction (bench_e2e big-transaction): one INSERT ... SELECT of N rows.
+CREATE TABLE bench_big (
+  id      BIGINT NOT NULL PRIMARY KEY,
+  payload VARCHAR(100) NOT NULL,
+  n       INT NOT NULL
+) ENGINE = InnoDB;
