@@ -569,16 +569,17 @@ run_cdc() {
     achieved=$(metric "$source" row_changes_per_s)
     result "$prefix.source.row_changes_per_s" "$achieved" rows/s - "$(awk -v a="$achieved" -v r="$per_s" \
       'BEGIN { if (a < 0.9 * r) printf "below the %d/s asked: MariaDB does not take this rate from one client here; the phase holds only the row changes it took", r }')"
+    if [ "$chameleon_cdc" = 1 ]; then
+      # Sustained: the phase's row changes over the time from its first change until its last
+      # marker was visible through chameleon; ratio to the source's own rate (1.00: kept up,
+      # apart from the final lag).
+      sustained=$(awk -v n="$(metric "$source" row_changes)" -v s="$phase_seconds" 'BEGIN { printf "%d", n / s }')
+      result "$prefix.chameleon.row_changes_per_s" "$sustained" rows/s "$(ratio "$sustained" "$achieved")" \
+        "row changes of the phase / (phase + time until its last marker arrived); ratio to the source's rate; load average $(cut -d' ' -f1 /proc/loadavg)"
+    fi
     achieved=$(metric "$baseline" row_changes_per_s)
     result "$prefix.baseline.row_changes_per_s" "$achieved" rows/s - "$(awk -v a="$achieved" -v r="$per_s" \
       'BEGIN { if (a < 0.9 * r) printf "below the %d/s asked: the direct client does not keep this rate here", r }')"
-    if [ "$chameleon_cdc" = 1 ]; then
-      # Sustained: the phase's row changes over the time from its first change until its last
-      # marker was visible through chameleon.
-      sustained=$(awk -v n="$(metric "$source" row_changes)" -v s="$phase_seconds" 'BEGIN { printf "%d", n / s }')
-      result "$prefix.chameleon.row_changes_per_s" "$sustained" rows/s "$(ratio "$sustained" "$achieved")" \
-        "row changes of the phase / (phase + time until its last marker arrived), load average $(cut -d' ' -f1 /proc/loadavg)"
-    fi
     result "$prefix.baseline.lag_p50" "$(metric "$baseline" lag_p50_ms)" ms -
     result "$prefix.baseline.lag_p99" "$(metric "$baseline" lag_p99_ms)" ms -
     result "$prefix.baseline.lag_max" "$(metric "$baseline" lag_max_ms)" ms -

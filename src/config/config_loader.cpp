@@ -343,11 +343,20 @@ std::filesystem::path ConfigurationDirectory() {
   return ChameleonHome() / "configuration";
 }
 
+namespace {
+bool IsConfigPath(const std::string& name) {
+  return name.find('/') != std::string::npos || name.ends_with(".yml") || name.ends_with(".yaml");
+}
+}  // namespace
+
 std::filesystem::path ResolveConfigPath(const std::string& name) {
-  bool is_path =
-      name.find('/') != std::string::npos || name.ends_with(".yml") || name.ends_with(".yaml");
-  if (is_path) return ExpandUser(name);
+  if (IsConfigPath(name)) return ExpandUser(name);
   return ConfigurationDirectory() / (name + ".yml");
+}
+
+std::string ConfigName(const std::string& name) {
+  if (!IsConfigPath(name)) return name;
+  return std::filesystem::path(name).stem().string();
 }
 
 Result<uint64_t> ParseByteSize(const std::string& text) {
@@ -423,7 +432,7 @@ Result<LoadedConfig> LoadConfigFile(const std::filesystem::path& file, const std
 }
 
 Result<LoadedConfig> LoadConfig(const std::string& name) {
-  return LoadConfigFile(ResolveConfigPath(name), name);
+  return LoadConfigFile(ResolveConfigPath(name), ConfigName(name));
 }
 
 }  // namespace chameleon::config

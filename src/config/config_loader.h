@@ -17,6 +17,9 @@ std::filesystem::path ConfigurationDirectory();
 // `--config NAME`: NAME as a path when it names a file (contains '/' or ends in .yml/.yaml),
 // otherwise ~/.pg_chameleon/configuration/NAME.yml, as pg_chameleon.
 std::filesystem::path ResolveConfigPath(const std::string& name);
+// The configuration's name in log file names (<name>_<source>_<date>.log in log_dir): `NAME`
+// itself, or a path's file name without its extension (/etc/chameleon/prod.yml -> prod).
+std::string ConfigName(const std::string& name);
 
 struct LoadedConfig {
   Config config;

@@ -256,5 +256,24 @@ TEST(ResolveConfigPath, NameOrPath) {
             std::filesystem::path("/etc/chameleon/prod.yaml"));
 }
 
+// A path given to --config names the log files by its file name: an absolute path as the name
+// put the logs next to the configuration file instead of in log_dir.
+TEST(ConfigName, NameOrPathStem) {
+  EXPECT_EQ(ConfigName("default"), "default");
+  EXPECT_EQ(ConfigName("./x.yml"), "x");
+  EXPECT_EQ(ConfigName("/etc/chameleon/prod.yaml"), "prod");
+  EXPECT_EQ(ConfigName("conf/bench"), "bench");
+}
+
+TEST(LoadConfig, APathIsNamedByItsFileName) {
+  test_support::ScratchDir dir;
+  std::filesystem::path file = dir.Write("configs/bench.yml", kMinimal);
+  std::filesystem::permissions(
+      file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  auto loaded = LoadConfig(file.string());
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  EXPECT_EQ(loaded->config.name, "bench");
+}
+
 }  // namespace
 }  // namespace chameleon::config
