@@ -39,7 +39,7 @@ struct KillPoint {
 
 // In the order a short run (CI) covers them; a run of >= 20 kills covers all.
 constexpr KillPoint kKillPoints[] = {
-    {"append.before_write", 300},     // a transaction half into the spool
+    {"append.before_write", 150},     // a transaction half into the spool
     {"replay.mid_copy", 2},           // COPY rows sent, not ended
     {"replay.after_commit", 5},       // PostgreSQL committed, the batch still in the spool
     {"reconcile.before_write", 0},    // the startup clean-up of that batch
@@ -49,7 +49,7 @@ constexpr KillPoint kKillPoints[] = {
     {"replay.before_commit", 5},      // everything sent, the batch recorded, no COMMIT yet
     {"replayed.before_write", 5},     // the spool delete after the COMMIT
     {"close.after_write", 5},         //
-    {"append.after_write", 300},      //
+    {"append.after_write", 150},      //
     {"replayed.after_write", 5},      //
     {"idle_close.before_write", 0}};  // the reader closing a batch when the source is quiet
 
