@@ -49,7 +49,7 @@ TEST(CliErrors, UnknownOptionIsAUsageError) {
 
 TEST(CliErrors, CommandsNotBuiltYetExitTwo) {
   ReplicaSandbox sandbox;
-  for (const char* command : {"run_maintenance"}) {
+  for (const char* command : {"update_schema_mappings"}) {
     auto result = sandbox.Run({command, "--source", "mysql"});
     EXPECT_EQ(result.exit_code, 2) << command;
     EXPECT_EQ(result.err, std::string("chameleon ") + command +
