@@ -60,7 +60,8 @@ const std::vector<std::string>& SourceLevelKeys() {
                                                 "gtid_enable",        "type",
                                                 "skip_events",        "keep_existing_schema",
                                                 "net_read_timeout",   "spool_dir",
-                                                "copy_workers",       "zero_date_sentinel"};
+                                                "copy_workers",       "zero_date_sentinel",
+                                                "copy_split_rows"};
   return keys;
 }
 
@@ -207,6 +208,8 @@ Source ReadSource(const std::string& name, const YAML::Node& node, const Config&
   int cores = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
   source.copy_workers = static_cast<int>(reader.Integer("copy_workers", 0, 0, 256));
   if (source.copy_workers == 0) source.copy_workers = cores;
+  source.copy_split_rows = reader.Integer("copy_split_rows", source.copy_split_rows, 0,
+                                          std::numeric_limits<int64_t>::max());
   source.zero_date_sentinel = reader.String("zero_date_sentinel", source.zero_date_sentinel);
   reader.WarnUnknownKeys();
   return source;

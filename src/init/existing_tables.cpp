@@ -165,12 +165,7 @@ Result<CopySummary> CopyIntoExistingTables(const CopyRequest& request,
   for (const auto* table : present)
     jobs.push_back({table, table->destination_schema, false});
   std::vector<CopyOutcome> outcomes;
-  CopyOptions options;
-  options.workers = request.source->copy_workers;
-  options.max_memory_bytes = request.source->copy_max_memory_bytes;
-  options.connect_source = request.connect_source;
-  options.connect_target = request.connect_target;
-  auto coordinates = CopyTables(options, jobs, &outcomes);
+  auto coordinates = CopyTables(CopyOptionsFor(request), jobs, &outcomes);
 
   // The keys come back whatever happened to the copy: the schema is the user's.
   for (const auto& saved : keys)

@@ -126,6 +126,16 @@ catalogue::ReplicaTable FailedRecord(const SourceTable& table, const std::string
   return record;
 }
 
+CopyOptions CopyOptionsFor(const CopyRequest& request) {
+  CopyOptions options;
+  options.workers = request.source->copy_workers;
+  options.max_memory_bytes = request.source->copy_max_memory_bytes;
+  options.split_rows = static_cast<uint64_t>(request.source->copy_split_rows);
+  options.connect_source = request.connect_source;
+  options.connect_target = request.connect_target;
+  return options;
+}
+
 std::string LoadingSchema(const std::string& destination) {
   return translation::PgName("_chameleon_loading_" + destination);
 }
@@ -210,12 +220,7 @@ Result<CopySummary> RunMysqlCopy(const CopyRequest& request) {
 
   std::vector<CopyOutcome> outcomes;
   if (request.scope != CopyScope::kStructure) {
-    CopyOptions options;
-    options.workers = source.copy_workers;
-    options.max_memory_bytes = source.copy_max_memory_bytes;
-    options.connect_source = request.connect_source;
-    options.connect_target = request.connect_target;
-    auto coordinates = CopyTables(options, jobs, &outcomes);
+    auto coordinates = CopyTables(CopyOptionsFor(request), jobs, &outcomes);
     if (!coordinates.ok()) {
       drop_loading();
       return coordinates.status();

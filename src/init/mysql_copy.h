@@ -46,6 +46,9 @@ struct CopySummary {
   bool consistent = true;                   // false: a pgsql copy from a hot standby
 };
 
+// The copy options of `request`'s source (copy_workers, copy_max_memory, copy_split_rows).
+CopyOptions CopyOptionsFor(const CopyRequest& request);
+
 // Runs the copy. The Status is a failure of the whole copy (nothing swapped in); a table's
 // failure leaves that table out (recorded as not replicated, with the reason) and is
 // listed in the summary while the other tables complete.

@@ -1,7 +1,9 @@
 // The parallel copy: one consistent snapshot shared by `copy_workers` MySQL connections,
-// each streaming whole tables (mysql_use_result) into PostgreSQL COPY, then building keys.
+// each streaming whole tables or primary-key ranges of big ones (mysql_use_result) into
+// PostgreSQL COPY; a table's keys are built once all its rows have landed.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -30,20 +32,28 @@ struct CopyJob {
 struct CopyOutcome {
   Status status;  // this table's failure; the other tables go on
   int64_t rows = 0;
+  int ranges = 1;                            // primary-key ranges it was copied in
   std::vector<std::string> skipped_indexes;  // indexes PostgreSQL cannot build
 };
 
 struct CopyOptions {
   int workers = 1;
   uint64_t max_memory_bytes = 0;  // copy_max_memory: all workers' buffers together
+  uint64_t split_rows = 0;        // copy_split_rows: bigger tables go in key ranges; 0 never
+  std::chrono::milliseconds progress_every{5000};  // progress log lines, off a terminal
   std::function<Result<mysql::Connection>()> connect_source;
   std::function<Result<pg::Connection>()> connect_target;
+  // Called once the snapshot is taken and its lock released, before any row is read (tests
+  // write to the source there: such writes must reach the replica only through the binlog).
+  std::function<void(const Coordinates&)> after_snapshot;
 };
 
 // Takes the snapshot (FLUSH TABLES WITH READ LOCK only while the workers start their
-// transactions and the coordinates are read), copies every job, and returns the
-// coordinates. `outcomes` gets one entry per job, in job order. The Status is a failure to
-// take the snapshot or to connect; a table's failure is only in its outcome.
+// transactions and the coordinates are read), copies every job (a table with more than
+// `split_rows` estimated rows and a single integer primary key in ranges that several
+// workers copy at once), and returns the coordinates. `outcomes` gets one entry per job, in job
+// order. The Status is a failure to take the snapshot or to connect; a table's failure is only in
+// its outcome.
 Result<Coordinates> CopyTables(const CopyOptions& options, const std::vector<CopyJob>& jobs,
                                std::vector<CopyOutcome>* outcomes);
 

@@ -2,8 +2,11 @@
 #include "init/source_tables.h"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <charconv>
+#include <limits>
 #include <map>
 #include <set>
 #include <utility>
@@ -52,6 +55,25 @@ int FillfactorFor(const config::Config& config, const std::string& schema,
   return fillfactor;
 }
 
+// PostgreSQL sequences are bigint: a bigint unsigned AUTO_INCREMENT (numeric(20)) whose
+// MySQL counter `next` is already past bigint gets no sequence, and the user is told.
+void LeaveOutSequencesPastBigint(const std::string& next, translation::TableDefinition* table) {
+  uint64_t value = 0;
+  auto parsed = std::from_chars(next.data(), next.data() + next.size(), value);
+  if (parsed.ec != std::errc() || value <= uint64_t{std::numeric_limits<int64_t>::max()}) return;
+  for (size_t index = 0; index < table->types.size(); ++index) {
+    auto& type = table->types[index];
+    if (!type.auto_increment || !StartsWith(type.pg_type, "numeric")) continue;
+    type.auto_increment = false;
+    spdlog::warn(
+        "table {}.{}: column {} is a bigint unsigned AUTO_INCREMENT whose next value {} is past "
+        "the largest PostgreSQL sequence value ({}): it gets no sequence; rows inserted in "
+        "PostgreSQL must give it a value",
+        table->origin_schema, table->table, table->columns[index].name, next,
+        std::numeric_limits<int64_t>::max());
+  }
+}
+
 }  // namespace
 
 bool TableSelected(const config::Source& source, const std::vector<std::string>& only,
@@ -78,13 +100,15 @@ Result<std::vector<SourceTable>> ReadSourceTables(mysql::Connection& connection,
   std::vector<SourceTable> tables;
   if (origin_schemas.empty()) return tables;
   std::string schemas = InList(origin_schemas);
-  ASSIGN_OR_RETURN(mysql::Rows table_rows,
-                   connection.Query(fmt::format(
-                       "SELECT table_schema, table_name, table_comment, "
-                       "coalesce(data_length, 0) AS data_length FROM information_schema.tables "
-                       "WHERE table_schema IN ({}) AND table_type = 'BASE TABLE' "
-                       "ORDER BY table_schema, table_name",
-                       schemas)));
+  ASSIGN_OR_RETURN(
+      mysql::Rows table_rows,
+      connection.Query(fmt::format(
+          "SELECT table_schema, table_name, table_comment, "
+          "coalesce(data_length, 0) AS data_length, coalesce(table_rows, 0) AS table_rows, "
+          "auto_increment AS auto_increment FROM information_schema.tables "
+          "WHERE table_schema IN ({}) AND table_type = 'BASE TABLE' "
+          "ORDER BY table_schema, table_name",
+          schemas)));
   ASSIGN_OR_RETURN(
       mysql::Rows column_rows,
       connection.Query(fmt::format(
@@ -195,12 +219,14 @@ Result<std::vector<SourceTable>> ReadSourceTables(mysql::Connection& connection,
                      translation::MapTable(schema, table, std::move(columns), std::move(indexes),
                                            Field(table_rows, row, "table_comment"), options));
     translation::ApplyEnumTypeNames(enum_names[schema], &definition);
+    LeaveOutSequencesPastBigint(Field(table_rows, row, "auto_increment"), &definition);
     SourceTable source_table;
     source_table.definition = std::move(definition);
     source_table.destination_schema = destinations[schema];
     source_table.fillfactor = FillfactorFor(config, schema, table);
     source_table.estimated_bytes =
         Number(OptionalField(table_rows, row, "data_length")).value_or(0);
+    source_table.estimated_rows = Number(OptionalField(table_rows, row, "table_rows")).value_or(0);
     tables.push_back(std::move(source_table));
   }
   return tables;

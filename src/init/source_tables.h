@@ -18,6 +18,7 @@ struct SourceTable {
   std::string destination_schema;
   int fillfactor = 0;           // 0: PostgreSQL's default
   int64_t estimated_bytes = 0;  // data_length, to start the biggest copies first
+  int64_t estimated_rows = 0;   // table_rows: an estimate for InnoDB (splitting, progress)
 };
 
 // Whether `schema`.`table` is copied: skip_tables excludes it; limit_tables, when it names

@@ -108,5 +108,36 @@ TEST_F(DetachReplica, ChangesNothingWithoutYesOrWhileTheSourceRuns) {
             "0");
 }
 
+// bigint unsigned maps to numeric(20), which cannot be an identity column: its
+// AUTO_INCREMENT gets a bigint sequence of its own, unless MySQL's counter is past bigint.
+TEST_F(DetachReplica, BigintUnsignedAutoIncrementGetsASequenceWhenItsValuesFit) {
+  Mysql("CREATE TABLE u (id bigint unsigned AUTO_INCREMENT PRIMARY KEY, v int)");
+  Mysql("INSERT INTO u (v) VALUES (1), (2), (3)");
+  Mysql(
+      "CREATE TABLE huge (id bigint unsigned AUTO_INCREMENT PRIMARY KEY, v int) "
+      "AUTO_INCREMENT = 9223372036854775900");
+  Mysql("INSERT INTO huge (v) VALUES (1)");
+  auto init = Init();
+  ASSERT_EQ(init.exit_code, 0) << init.all();
+  EXPECT_THAT(init.all(), HasSubstr(".huge: column id is a bigint unsigned AUTO_INCREMENT"));
+  EXPECT_EQ(Pg("SELECT format_type(atttypid, atttypmod) || ' ' || "
+               "pg_get_serial_sequence('" +
+               Dest() +
+               ".u', 'id') FROM pg_attribute WHERE "
+               "attrelid = '" +
+               Dest() + ".u'::regclass AND attname = 'id'"),
+            "numeric(20,0) " + sandbox_.destination_schema() + ".u_id_seq");
+  EXPECT_EQ(Pg("SELECT pg_get_serial_sequence('" + Dest() +
+               ".huge', 'id') IS NULL AND "
+               "pg_get_expr(adbin, adrelid) IS NULL FROM pg_attribute LEFT JOIN pg_attrdef ON "
+               "adrelid = attrelid AND adnum = attnum WHERE attrelid = '" +
+               Dest() + ".huge'::regclass AND attname = 'id'"),
+            "t");
+  auto detach = Detach("YES\n");
+  ASSERT_EQ(detach.exit_code, 0) << detach.all();
+  EXPECT_EQ(Pg("INSERT INTO " + Dest() + ".u (v) VALUES (4) RETURNING id"), "4");
+  EXPECT_EQ(Pg("SELECT count(*) FROM " + Dest() + ".huge WHERE id = 9223372036854775900"), "1");
+}
+
 }  // namespace
 }  // namespace chameleon
