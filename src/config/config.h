@@ -98,7 +98,7 @@ struct Source {
   std::filesystem::path spool_dir;  // the RocksDB spool of this source
   int copy_workers = 0;             // init_replica copy connections; 0 = number of cores
   // Tables with more rows are copied in primary-key ranges of about this many rows; 0: never.
-  int64_t copy_split_rows = 100000;
+  int64_t copy_split_rows = 1000000;
   // The date a MySQL zero date (0000-00-00) becomes in a NOT NULL column (NULL otherwise).
   std::string zero_date_sentinel = "1970-01-01";
 };
