@@ -146,8 +146,8 @@ void CopyProgress::Report() {
     std::string line = TerminalLine();
     std::lock_guard lock(mutex_);
     if (stop_) return;
-    std::fprintf(stderr, "\r\033[K%s", line.c_str());
-    std::fflush(stderr);
+    (void)std::fprintf(stderr, "\r\033[K%s", line.c_str());
+    (void)std::fflush(stderr);
     line_drawn_ = true;
     return;
   }
@@ -193,8 +193,8 @@ std::string CopyProgress::TerminalLine() const {
 
 void CopyProgress::ClearTerminalLine() {
   if (!line_drawn_) return;
-  std::fputs("\r\033[K", stderr);
-  std::fflush(stderr);
+  (void)std::fputs("\r\033[K", stderr);
+  (void)std::fflush(stderr);
   line_drawn_ = false;
 }
 

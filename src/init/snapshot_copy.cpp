@@ -17,8 +17,8 @@
 namespace chameleon::init {
 namespace {
 
-constexpr uint64_t kMinChunkBytes = 64 * 1024;
-constexpr uint64_t kMaxChunkBytes = 8 * 1024 * 1024;
+constexpr uint64_t kMinChunkBytes = uint64_t{64} * 1024;
+constexpr uint64_t kMaxChunkBytes = uint64_t{8} * 1024 * 1024;
 
 std::string Name(const translation::TableDefinition& table) {
   return table.origin_schema + "." + table.table;
@@ -288,6 +288,7 @@ Result<Coordinates> CopyTables(const CopyOptions& options, const std::vector<Cop
   progress.Start();
   std::atomic<size_t> next{0};
   std::vector<std::thread> threads;
+  threads.reserve(workers.size());
   for (auto& worker : workers) {
     threads.emplace_back([&, raw = worker.get()]() {
       for (size_t slot = next++; slot < items.size(); slot = next++) {
