@@ -361,6 +361,10 @@ int ShowConfig(Context& context) {
                                   Secret::kMask},
                        {"alert_webhook_level", config::Name(config.alert_webhook_level)},
                        {"spool_dir", config.spool_dir.string()},
+                       {"metrics_port", config.metrics_port == 0
+                                            ? "disabled"
+                                            : std::to_string(config.metrics_port)},
+                       {"metrics_address", config.metrics_address},
                    })
                 << "\n== pg_conn ==\n"
                 << RenderKeyValues({

@@ -40,6 +40,10 @@ const Source* Config::FindSource(const std::string& source_name) const {
   return nullptr;
 }
 
+int Config::MetricsPortFor(const Source& source) const {
+  return source.metrics_port.value_or(metrics_port);
+}
+
 std::vector<std::string> Config::SourceNames() const {
   std::vector<std::string> names;
   names.reserve(sources.size());

@@ -101,6 +101,8 @@ struct Source {
   int64_t copy_split_rows = 1000000;
   // The date a MySQL zero date (0000-00-00) becomes in a NOT NULL column (NULL otherwise).
   std::string zero_date_sentinel = "1970-01-01";
+  // This source's daemon's metrics port when set (0 = off for it); else Config::metrics_port.
+  std::optional<int> metrics_port;
 };
 
 struct Config {
@@ -122,8 +124,13 @@ struct Config {
   PgConnection pg_conn;
   std::vector<Source> sources;
   std::filesystem::path spool_dir;  // ours: parent of every source's spool
+  // Ours: the replica daemon's Prometheus endpoint (docs/metrics.md); 0 = disabled.
+  int metrics_port = 0;
+  std::string metrics_address = "127.0.0.1";  // an IPv4 or IPv6 literal
 
   const Source* FindSource(const std::string& source_name) const;
+  // The port `source`'s replica daemon serves its metrics on; 0 = no endpoint.
+  int MetricsPortFor(const Source& source) const;
   std::vector<std::string> SourceNames() const;
 };
 

@@ -2,11 +2,13 @@
 // docs/configuration.md for every key, its default and what is ours.
 #include "config/config_loader.h"
 
+#include <arpa/inet.h>
 #include <fmt/format.h>
 
 #include <charconv>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <thread>
 
 #include "common/paths.h"
@@ -61,7 +63,7 @@ const std::vector<std::string>& SourceLevelKeys() {
                                                 "skip_events",        "keep_existing_schema",
                                                 "net_read_timeout",   "spool_dir",
                                                 "copy_workers",       "zero_date_sentinel",
-                                                "copy_split_rows"};
+                                                "copy_split_rows",    "metrics_port"};
   return keys;
 }
 
@@ -211,6 +213,9 @@ Source ReadSource(const std::string& name, const YAML::Node& node, const Config&
   source.copy_split_rows = reader.Integer("copy_split_rows", source.copy_split_rows, 0,
                                           std::numeric_limits<int64_t>::max());
   source.zero_date_sentinel = reader.String("zero_date_sentinel", source.zero_date_sentinel);
+  if (reader.Has("metrics_port")) {
+    source.metrics_port = static_cast<int>(reader.Integer("metrics_port", 0, 0, 65535));
+  }
   reader.WarnUnknownKeys();
   return source;
 }
@@ -290,6 +295,30 @@ void ReadNotifications(MapReader& root, Config& config) {
       root.Choice("alert_webhook_level", "error", {"critical", "error", "warning", "info"}));
 }
 
+bool IsIpAddress(const std::string& text) {
+  in6_addr address{};
+  return inet_pton(AF_INET, text.c_str(), &address) == 1 ||
+         inet_pton(AF_INET6, text.c_str(), &address) == 1;
+}
+
+// Each replica daemon is its own process: two sources on one port cannot both serve.
+void WarnSharedMetricsPorts(const Config& config, MapReader& root) {
+  std::map<int, std::vector<std::string>> sources_by_port;
+  for (const auto& source : config.sources) {
+    int port = config.MetricsPortFor(source);
+    if (port != 0) sources_by_port[port].push_back(source.name);
+  }
+  for (const auto& [port, names] : sources_by_port) {
+    if (names.size() < 2) continue;
+    YAML::Node global = root.Raw("metrics_port");
+    root.diagnostics().Warning(
+        global.IsDefined() ? global.Mark() : root.mark(), "metrics_port",
+        fmt::format("sources {} all use metrics port {}: only the first replica started can "
+                    "serve it; set metrics_port under each source",
+                    Join(names, ", "), port));
+  }
+}
+
 Config ReadConfig(const YAML::Node& document, Diagnostics& diagnostics) {
   Config config;
   MapReader root(document, "", diagnostics);
@@ -303,6 +332,14 @@ Config ReadConfig(const YAML::Node& document, Diagnostics& diagnostics) {
   config.log_days_keep = static_cast<int>(root.Integer("log_days_keep", 10, 0, 36500));
   ReadNotifications(root, config);
   config.spool_dir = ExpandUser(root.String("spool_dir", "~/.pg_chameleon/spool/"));
+  config.metrics_port = static_cast<int>(root.Integer("metrics_port", 0, 0, 65535));
+  config.metrics_address = root.String("metrics_address", config.metrics_address);
+  if (!IsIpAddress(config.metrics_address)) {
+    root.Invalid("metrics_address",
+                 "expected an IPv4 or IPv6 address (e.g. 127.0.0.1, or "
+                 "0.0.0.0 for every interface), got '" +
+                     config.metrics_address + "'");
+  }
   config.type_override = ReadTypeOverride(root);
   config.fillfactor = ReadFillfactor(root);
   if (auto pg_conn = root.Map("pg_conn")) {
@@ -320,6 +357,7 @@ Config ReadConfig(const YAML::Node& document, Diagnostics& diagnostics) {
       config.sources.push_back(ReadSource(name, node, config, diagnostics));
     }
   }
+  WarnSharedMetricsPorts(config, root);
   root.WarnUnknownKeys();
   return config;
 }

@@ -133,6 +133,50 @@ TEST(ConfigLoader, AppliesDocumentedDefaults) {
   EXPECT_EQ(source.db_conn.charset, "utf8");
 }
 
+TEST(ConfigLoader, MetricsEndpointIsOffByDefaultAndLoopbackWhenOn) {
+  auto off = LoadText(kMinimal);
+  ASSERT_TRUE(off.ok()) << off.status().message();
+  EXPECT_EQ(off->config.metrics_port, 0);
+  EXPECT_EQ(off->config.metrics_address, "127.0.0.1");
+  auto on = LoadText(std::string(kMinimal) + "metrics_port: 9187\nmetrics_address: \"::1\"\n");
+  ASSERT_TRUE(on.ok()) << on.status().message();
+  EXPECT_EQ(on->config.metrics_port, 9187);
+  EXPECT_EQ(on->config.metrics_address, "::1");
+  EXPECT_TRUE(on->warnings.empty());
+}
+
+TEST(ConfigLoader, ASourceMayHaveItsOwnMetricsPort) {
+  std::string two_sources = std::string(kMinimal) +
+                            "  other:\n    type: mysql\n    db_conn: {user: u}\n"
+                            "    schema_mappings: {world: my_world}\n";
+  auto shared = LoadText(two_sources + "metrics_port: 9187\n");
+  ASSERT_TRUE(shared.ok()) << shared.status().message();
+  EXPECT_THAT(shared->warnings,
+              ::testing::ElementsAre(AllOf(HasSubstr("test.yml:21: metrics_port: sources mysql, "
+                                                     "other all use metrics port 9187"),
+                                           HasSubstr("set metrics_port under each source"))));
+  auto apart = LoadText(two_sources + "    metrics_port: 9188\nmetrics_port: 9187\n");
+  ASSERT_TRUE(apart.ok()) << apart.status().message();
+  EXPECT_TRUE(apart->warnings.empty());
+  const Config& config = apart->config;
+  EXPECT_EQ(config.MetricsPortFor(*config.FindSource("mysql")), 9187);
+  EXPECT_EQ(config.MetricsPortFor(*config.FindSource("other")), 9188);
+}
+
+TEST(ConfigLoader, BadMetricsKeysNameTheKeyAndWhatIsExpected) {
+  auto port = LoadText(std::string(kMinimal) + "metrics_port: 70000\n");
+  ASSERT_FALSE(port.ok());
+  EXPECT_THAT(port.status().message(), HasSubstr("test.yml:17: metrics_port: expected an integer"));
+  auto address = LoadText(std::string(kMinimal) + "metrics_address: localhost\n");
+  ASSERT_FALSE(address.ok());
+  EXPECT_THAT(address.status().message(),
+              AllOf(HasSubstr("test.yml:17: metrics_address: expected an IPv4 or IPv6 address"),
+                    HasSubstr("got 'localhost'")));
+  auto typo = LoadText(std::string(kMinimal) + "metric_port: 9187\n");
+  ASSERT_TRUE(typo.ok()) << typo.status().message();
+  EXPECT_THAT(typo->warnings, ::testing::ElementsAre(HasSubstr("did you mean 'metrics_port'?")));
+}
+
 TEST(ConfigLoader, UnknownKeyIsAWarningNamingTheClosestKey) {
   auto loaded = LoadText(std::string(kMinimal) + "    replica_batch_sise: 5\nlog_levle: debug\n");
   ASSERT_TRUE(loaded.ok()) << loaded.status().message();
