@@ -344,39 +344,38 @@ int ShowConfig(Context& context) {
   auto loaded = context.Config();
   if (!loaded.ok()) return context.Fail(loaded.status());
   const config::Config& config = **loaded;
-  context.out() << "== Configuration " << config.file.string() << " ==\n"
-                << RenderKeyValues({
-                       {"pid_dir", config.pid_dir.string()},
-                       {"log_dir", config.log_dir.string()},
-                       {"log_dest", config::Name(config.log_dest)},
-                       {"log_level", config::Name(config.log_level)},
-                       {"log_days_keep", std::to_string(config.log_days_keep)},
-                       {"rollbar_key", config.rollbar_key.empty() ? "" : Secret::kMask},
-                       {"rollbar_env", config.rollbar_env},
-                       {"rollbar_endpoint", config.rollbar_endpoint},
-                       {"alert_webhook_url",
-                        config.alert_webhook_url.empty()
-                            ? ""
-                            : notify::UrlOrigin(config.alert_webhook_url.reveal()) + "/" +
-                                  Secret::kMask},
-                       {"alert_webhook_level", config::Name(config.alert_webhook_level)},
-                       {"spool_dir", config.spool_dir.string()},
-                       {"metrics_port", config.metrics_port == 0
-                                            ? "disabled"
-                                            : std::to_string(config.metrics_port)},
-                       {"metrics_address", config.metrics_address},
-                   })
-                << "\n== pg_conn ==\n"
-                << RenderKeyValues({
-                       {"host", config.pg_conn.host},
-                       {"port", std::to_string(config.pg_conn.port)},
-                       {"user", config.pg_conn.user},
-                       {"password", fmt::format("{}", config.pg_conn.password)},
-                       {"database", config.pg_conn.database},
-                       {"charset", config.pg_conn.charset},
-                       {"connect_timeout", std::to_string(config.pg_conn.connect_timeout_seconds)},
-                       {"sslmode", config.pg_conn.sslmode},
-                   });
+  context.out()
+      << "== Configuration " << config.file.string() << " ==\n"
+      << RenderKeyValues({
+             {"pid_dir", config.pid_dir.string()},
+             {"log_dir", config.log_dir.string()},
+             {"log_dest", config::Name(config.log_dest)},
+             {"log_level", config::Name(config.log_level)},
+             {"log_days_keep", std::to_string(config.log_days_keep)},
+             {"rollbar_key", config.rollbar_key.empty() ? "" : Secret::kMask},
+             {"rollbar_env", config.rollbar_env},
+             {"rollbar_endpoint", config.rollbar_endpoint},
+             {"alert_webhook_url",
+              config.alert_webhook_url.empty()
+                  ? ""
+                  : notify::UrlOrigin(config.alert_webhook_url.reveal()) + "/" + Secret::kMask},
+             {"alert_webhook_level", config::Name(config.alert_webhook_level)},
+             {"spool_dir", config.spool_dir.string()},
+             {"metrics_port",
+              config.metrics_port == 0 ? "disabled" : std::to_string(config.metrics_port)},
+             {"metrics_address", config.metrics_address},
+         })
+      << "\n== pg_conn ==\n"
+      << RenderKeyValues({
+             {"host", config.pg_conn.host},
+             {"port", std::to_string(config.pg_conn.port)},
+             {"user", config.pg_conn.user},
+             {"password", fmt::format("{}", config.pg_conn.password)},
+             {"database", config.pg_conn.database},
+             {"charset", config.pg_conn.charset},
+             {"connect_timeout", std::to_string(config.pg_conn.connect_timeout_seconds)},
+             {"sslmode", config.pg_conn.sslmode},
+         });
   if (!config.type_override.empty()) {
     TextTable overrides({"Column type", "Override to", "Tables"});
     for (const auto& item : config.type_override) {
