@@ -72,6 +72,46 @@ Result<std::vector<ReplicaTable>> ListTables(pg::Connection& connection, int64_t
   return tables;
 }
 
+Status DeleteTable(pg::Connection& connection, int64_t source_id, const std::string& schema,
+                   const std::string& table) {
+  ASSIGN_OR_RETURN(auto ignored,
+                   connection.Query("DELETE FROM sch_chameleon.t_replica_tables WHERE i_id_source "
+                                    "= $1::bigint AND v_schema_name = $2 AND v_table_name = $3",
+                                    {std::to_string(source_id), schema, table}));
+  (void)ignored;
+  return Status::Ok();
+}
+
+Status RenameTable(pg::Connection& connection, int64_t source_id, const std::string& schema,
+                   const std::string& table, const std::string& new_schema,
+                   const std::string& new_table) {
+  ASSIGN_OR_RETURN(
+      auto ignored,
+      connection.Query("UPDATE sch_chameleon.t_replica_tables SET v_schema_name = $4, "
+                       "v_table_name = $5 WHERE i_id_source = $1::bigint AND "
+                       "v_schema_name = $2 AND v_table_name = $3",
+                       {std::to_string(source_id), schema, table, new_schema, new_table}));
+  (void)ignored;
+  return Status::Ok();
+}
+
+Status SetTablePrimaryKey(pg::Connection& connection, int64_t source_id, const std::string& schema,
+                          const std::string& table, const std::vector<std::string>& primary_key,
+                          const std::string& disabled_reason) {
+  nlohmann::json key = primary_key;
+  ASSIGN_OR_RETURN(
+      auto ignored,
+      connection.Query(
+          "UPDATE sch_chameleon.t_replica_tables SET "
+          "v_table_pkey = ARRAY(SELECT jsonb_array_elements_text($4::jsonb)), "
+          "b_replica_enabled = b_replica_enabled AND $5 = '', "
+          "t_disabled_reason = CASE WHEN $5 = '' THEN t_disabled_reason ELSE $5 END "
+          "WHERE i_id_source = $1::bigint AND v_schema_name = $2 AND v_table_name = $3",
+          {std::to_string(source_id), schema, table, key.dump(), disabled_reason}));
+  (void)ignored;
+  return Status::Ok();
+}
+
 Status SetSourceCoordinates(pg::Connection& connection, int64_t source_id,
                             const std::optional<std::string>& binlog_name,
                             const std::optional<int64_t>& binlog_position, bool consistent) {

@@ -37,6 +37,18 @@ Status DeleteTables(pg::Connection& connection, int64_t source_id, const std::st
 
 Result<std::vector<ReplicaTable>> ListTables(pg::Connection& connection, int64_t source_id);
 
+// Replayed DDL (src/replayer/ddl_replay.h) keeps the rows in step with the tables:
+// DROP TABLE forgets one, RENAME moves it, a primary key change rewrites its key (an empty
+// key takes the table out of the replica with `disabled_reason`).
+Status DeleteTable(pg::Connection& connection, int64_t source_id, const std::string& schema,
+                   const std::string& table);
+Status RenameTable(pg::Connection& connection, int64_t source_id, const std::string& schema,
+                   const std::string& table, const std::string& new_schema,
+                   const std::string& new_table);
+Status SetTablePrimaryKey(pg::Connection& connection, int64_t source_id, const std::string& schema,
+                          const std::string& table, const std::vector<std::string>& primary_key,
+                          const std::string& disabled_reason);
+
 // The source's coordinates after a copy: where its replica starts reading.
 Status SetSourceCoordinates(pg::Connection& connection, int64_t source_id,
                             const std::optional<std::string>& binlog_name,

@@ -6,7 +6,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <cctype>
 #include <map>
 #include <set>
 #include <thread>
@@ -15,8 +14,10 @@
 #include "catalogue/tables.h"
 #include "common/strings.h"
 #include "pg/pipeline.h"
+#include "replayer/ddl_replay.h"
 #include "replayer/kill_point.h"
 #include "replayer/row_text.h"
+#include "replayer/table_state.h"
 #include "translation/value_text.h"
 
 namespace chameleon::replayer {
@@ -39,14 +40,6 @@ struct Failure {
   BinlogPosition position;
   bool ddl = false;           // the failing statement was a DDL event (skipped, not disabling)
   spool::EventKey event_key;  // with `ddl`: the event to leave out on the next attempt
-};
-
-// A t_replica_tables row, as this attempt sees it.
-struct TableState {
-  std::vector<std::string> primary_key;
-  std::optional<BinlogPosition> copy_position;  // events before it are skipped
-  bool enabled = true;
-  bool dropped = false;  // a DROP TABLE of this batch removed it
 };
 
 // How one table shape version is applied; built once per shape, reused across batches.
@@ -106,10 +99,6 @@ struct PendingStatement {
   std::vector<Value> key_values;  // rendered into a message only when one is needed
 };
 
-std::string TableKey(const std::string& schema, const std::string& table) {
-  return schema + '\n' + table;
-}
-
 Failure FromStatus(const Status& status, const std::string& sqlstate) {
   Failure failure;
   failure.message = status.message();
@@ -117,120 +106,6 @@ Failure FromStatus(const Status& status, const std::string& sqlstate) {
     failure.kind = FailureClass::kRetry;
   }
   return failure;
-}
-
-// --- the few DDL statements applied without a parsed form (TRUNCATE, DROP TABLE) ---
-
-struct Token {
-  std::string text;
-  bool quoted = false;
-};
-
-std::vector<Token> Tokens(const std::string& statement) {
-  std::vector<Token> tokens;
-  size_t index = 0;
-  while (index < statement.size()) {
-    char c = statement[index];
-    if (std::isspace(static_cast<unsigned char>(c))) {
-      ++index;
-    } else if (c == '/' && index + 1 < statement.size() && statement[index + 1] == '*') {
-      size_t end = statement.find("*/", index + 2);
-      index = end == std::string::npos ? statement.size() : end + 2;
-    } else if (c == '`') {
-      Token token{"", true};
-      ++index;
-      while (index < statement.size()) {
-        if (statement[index] == '`') {
-          if (index + 1 < statement.size() && statement[index + 1] == '`') {
-            token.text += '`';
-            index += 2;
-            continue;
-          }
-          ++index;
-          break;
-        }
-        token.text += statement[index++];
-      }
-      tokens.push_back(std::move(token));
-    } else if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' ||
-               static_cast<unsigned char>(c) >= 0x80) {
-      Token token;
-      while (index < statement.size() &&
-             (std::isalnum(static_cast<unsigned char>(statement[index])) ||
-              statement[index] == '_' || statement[index] == '$' ||
-              static_cast<unsigned char>(statement[index]) >= 0x80)) {
-        token.text += statement[index++];
-      }
-      tokens.push_back(std::move(token));
-    } else {
-      tokens.push_back({std::string(1, c), false});
-      ++index;
-    }
-  }
-  return tokens;
-}
-
-bool IsWord(const Token& token, const char* word) {
-  return !token.quoted && ToLower(token.text) == word;
-}
-
-struct DdlTarget {
-  std::string schema;  // MySQL
-  std::string table;
-};
-
-struct SimpleDdl {
-  enum class Kind { kTruncate, kDropTable } kind = Kind::kTruncate;
-  std::vector<DdlTarget> targets;
-};
-
-// TRUNCATE [TABLE] t and DROP TABLE [IF EXISTS] t[, t...]; nullopt for anything else.
-std::optional<SimpleDdl> ParseSimpleDdl(const std::string& statement,
-                                        const std::string& default_schema) {
-  std::vector<Token> tokens = Tokens(statement);
-  size_t index = 0;
-  auto at = [&](const char* word) { return index < tokens.size() && IsWord(tokens[index], word); };
-  SimpleDdl ddl;
-  if (at("truncate")) {
-    ++index;
-    if (at("table")) ++index;
-    ddl.kind = SimpleDdl::Kind::kTruncate;
-  } else if (at("drop")) {
-    ++index;
-    if (!at("table")) return std::nullopt;  // DROP TEMPORARY TABLE is not replicated
-    ++index;
-    if (at("if")) {
-      ++index;
-      if (!at("exists")) return std::nullopt;
-      ++index;
-    }
-    ddl.kind = SimpleDdl::Kind::kDropTable;
-  } else {
-    return std::nullopt;
-  }
-  while (index < tokens.size()) {
-    if (tokens[index].text.empty() && !tokens[index].quoted) return std::nullopt;
-    DdlTarget target{default_schema, tokens[index].text};
-    ++index;
-    if (index + 1 < tokens.size() && tokens[index].text == "." && !tokens[index].quoted) {
-      target.schema = target.table;
-      target.table = tokens[index + 1].text;
-      index += 2;
-    }
-    ddl.targets.push_back(std::move(target));
-    if (index < tokens.size() && tokens[index].text == "," && !tokens[index].quoted) {
-      ++index;
-      continue;
-    }
-    break;
-  }
-  while (index < tokens.size() && (tokens[index].text == ";" || IsWord(tokens[index], "restrict") ||
-                                   IsWord(tokens[index], "cascade"))) {
-    ++index;
-  }
-  if (index != tokens.size() || ddl.targets.empty()) return std::nullopt;
-  if (ddl.kind == SimpleDdl::Kind::kTruncate && ddl.targets.size() != 1) return std::nullopt;
-  return ddl;
 }
 
 // The replayer's state across batches: connection, table appliers, per-attempt catalogue view.
@@ -254,6 +129,18 @@ struct ReplayerCore {
   std::map<std::string, TableState> tables;  // TableKey(pg schema, table)
   std::string binlog_base;                   // "mysql-bin", "" when unknown
   std::set<spool::EventKey> skipped_ddl;     // DDL events a previous attempt could not apply
+  // MySQL (schema, table)s a DDL of this batch changed: a new attempt rebuilds their appliers.
+  std::set<std::pair<std::string, std::string>> ddl_tables;
+
+  void InvalidateAppliers(const std::string& schema, const std::string& table) {
+    auto first = appliers.lower_bound(std::make_tuple(schema, table, uint32_t{0}));
+    auto last = first;
+    while (last != appliers.end() && std::get<0>(last->first) == schema &&
+           std::get<1>(last->first) == table) {
+      ++last;
+    }
+    appliers.erase(first, last);
+  }
 
   Status EnsureConnection() {
     if (connection && !connection->is_broken()) return Status::Ok();
@@ -705,60 +592,64 @@ std::optional<Failure> BatchApply::ApplyDdl(const ChangeEvent& event) {
     return std::nullopt;
   }
   if (auto failure = FlushAll()) return failure;
-  std::optional<SimpleDdl> ddl = ParseSimpleDdl(event.ddl_statement, event.schema);
-  std::string where = impl_.FileName(event.position.file_number);
-  if (!ddl) {
-    // Unsupported: recorded in this batch's transaction, so exactly once; the replica goes on.
-    catalogue::ReplayError error;
-    error.source_id = impl_.options.source_id;
-    error.spool_batch_id = batch_.id;
-    error.schema = impl_.PgSchema(event.schema).value_or("");
-    error.table = event.table;
-    error.binlog_name = where;
-    error.binlog_position = static_cast<int64_t>(event.position.position);
-    error.sql = event.ddl_statement;
-    error.message = "DDL not replayed: this statement is not supported by the replayer yet";
-    error.error_class = "ddl";
-    Status recorded = catalogue::RecordReplayError(connection(), error);
-    if (!recorded.ok()) return FromStatus(recorded, connection().last_sqlstate());
-    impl_.log->warn("batch {}: DDL at {}:{} not replayed (unsupported): {}", batch_.id, where,
-                    event.position.position, event.ddl_statement);
-    ++outcome_->skipped;
+  std::string where =
+      impl_.FileName(event.position.file_number) + ":" + std::to_string(event.position.position);
+  DdlResult result;
+  Status applied =
+      ReplayDdl(connection(), impl_.options, *impl_.log, where, event, &impl_.tables, &result);
+  REPLAY_KILL_POINT("replay.mid_ddl");  // the DDL done, its batch not committed
+  // Rows after the statement come with new shapes; rows of this batch before it, on a later
+  // attempt, must not find appliers built for the changed table either.
+  for (const auto& [schema, table] : result.stale) {
+    impl_.InvalidateAppliers(schema, table);
+    impl_.ddl_tables.emplace(schema, table);
+  }
+  catalogue::ReplayError error;
+  error.source_id = impl_.options.source_id;
+  error.spool_batch_id = batch_.id;
+  error.schema =
+      result.pg_schema.empty() ? impl_.PgSchema(event.schema).value_or("") : result.pg_schema;
+  error.table = result.pg_table.empty() ? event.table : result.pg_table;
+  error.binlog_name = impl_.FileName(event.position.file_number);
+  error.binlog_position = static_cast<int64_t>(event.position.position);
+  error.sql = event.ddl_statement;
+  error.error_class = "ddl";
+  if (applied.ok()) {
+    outcome_->ddl += result.applied;
+    outcome_->skipped += result.skipped;
+    for (const std::string& note : result.notes) {
+      error.message = note;
+      Status recorded = catalogue::RecordReplayError(connection(), error);
+      if (!recorded.ok()) return FromStatus(recorded, connection().last_sqlstate());
+      impl_.log->warn("batch {}: DDL at {}: {}", batch_.id, where, note);
+    }
     return std::nullopt;
   }
-  for (const DdlTarget& target : ddl->targets) {
-    std::string pg_schema;
-    if (Replicated(target.schema, target.table, event.position, &pg_schema) == nullptr) {
-      ++outcome_->skipped;
-      continue;
-    }
-    std::string qualified =
-        pg::QuoteIdentifier(pg_schema) + "." + pg::QuoteIdentifier(target.table);
-    std::string sql = ddl->kind == SimpleDdl::Kind::kTruncate ? "TRUNCATE TABLE " + qualified
-                                                              : "DROP TABLE IF EXISTS " + qualified;
-    Status applied = connection().Execute(sql);
-    REPLAY_KILL_POINT("replay.mid_ddl");  // the DDL done, its batch not committed
-    if (applied.ok() && ddl->kind == SimpleDdl::Kind::kDropTable) {
-      auto forgotten = connection().Query(
-          "DELETE FROM sch_chameleon.t_replica_tables WHERE i_id_source = $1::bigint AND "
-          "v_schema_name = $2 AND v_table_name = $3",
-          {std::to_string(impl_.options.source_id), pg_schema, target.table});
-      if (!forgotten.ok()) applied = forgotten.status();
-      impl_.tables[TableKey(pg_schema, target.table)].dropped = true;
-    }
-    if (!applied.ok()) {
-      Failure failure = FromStatus(applied, connection().last_sqlstate());
-      if (failure.kind != FailureClass::kRetry) failure.kind = FailureClass::kTable;
-      failure.schema = pg_schema;
-      failure.table = target.table;
-      failure.sql = event.ddl_statement;
-      failure.position = event.position;
-      failure.ddl = true;
-      failure.event_key = key;
-      return failure;
-    }
-    ++outcome_->ddl;
+  Failure failure = FromStatus(applied, result.sqlstate);
+  if (failure.kind == FailureClass::kRetry) return failure;
+  std::string message =
+      result.sqlstate.empty() ? applied.message() : result.sqlstate + " - " + applied.message();
+  if (!result.untranslatable && impl_.options.on_error == config::OnError::kExit) {
+    failure.kind = FailureClass::kTable;
+    failure.schema = error.schema;
+    failure.table = error.table;
+    failure.sql = event.ddl_statement;
+    failure.message = message;
+    failure.position = event.position;
+    failure.ddl = true;
+    failure.event_key = key;
+    return failure;
   }
+  // Recorded in this batch's transaction, so exactly once; the replica goes on.
+  error.message = result.untranslatable ? message : "DDL not replayed: " + message;
+  if (!result.failed_sql.empty() && !result.untranslatable) {
+    error.message += " (PostgreSQL statement: " + result.failed_sql + ")";
+  }
+  Status recorded = catalogue::RecordReplayError(connection(), error);
+  if (!recorded.ok()) return FromStatus(recorded, connection().last_sqlstate());
+  impl_.log->warn("batch {}: DDL at {} not replayed ({}): {}", batch_.id, where, message,
+                  event.ddl_statement);
+  ++outcome_->skipped;
   return std::nullopt;
 }
 
@@ -873,6 +764,8 @@ std::optional<Failure> ReplayerCore::Attempt(const spool::BatchInfo& batch, Batc
   if (Status loaded = LoadCatalogue(); !loaded.ok()) {
     return FromStatus(loaded, connection->last_sqlstate());
   }
+  for (const auto& [schema, table] : ddl_tables)
+    InvalidateAppliers(schema, table);
   std::optional<Failure> failure;
   {
     BatchApply apply(*this, batch, outcome);
@@ -930,6 +823,7 @@ Result<std::optional<BatchOutcome>> ReplayerCore::ReplayOneBatch() {
   std::optional<spool::BatchInfo> batch = spool.OldestClosedBatch();
   if (!batch) return std::optional<BatchOutcome>();
   skipped_ddl.clear();
+  ddl_tables.clear();
   std::vector<std::string> disabled;
   auto backoff = options.first_backoff;
   int retries = 0;

@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "common/strings.h"
+#include "translation/column_definition.h"
 
 namespace chameleon::replayer {
 namespace {
@@ -145,22 +146,6 @@ const char* DataTypeForCode(uint8_t code) {
   }
 }
 
-// The numbers inside the first "(...)" of a COLUMN_TYPE: "decimal(10,2)" -> {10, 2}.
-std::vector<int64_t> Arguments(const std::string& column_type) {
-  std::vector<int64_t> numbers;
-  size_t open = column_type.find('(');
-  size_t close = column_type.find(')', open);
-  if (open == std::string::npos || close == std::string::npos) return numbers;
-  for (const std::string& part : Split(column_type.substr(open + 1, close - open - 1), ',')) {
-    std::string trimmed = Trim(part);
-    int64_t number = 0;
-    auto [end, error] = std::from_chars(trimmed.data(), trimmed.data() + trimmed.size(), number);
-    if (error != std::errc() || end != trimmed.data() + trimmed.size()) return {};
-    numbers.push_back(number);
-  }
-  return numbers;
-}
-
 }  // namespace
 
 std::string_view MysqlText(const Value& value, std::string* scratch) {
@@ -236,23 +221,11 @@ translation::SourceColumn SourceColumnFor(const ColumnShape& shape) {
   column.nullable = shape.nullable;
   column.column_type = shape.column_type;
   std::string lowered = ToLower(Trim(shape.column_type));
-  column.data_type = lowered.substr(0, lowered.find_first_of("( "));
-  if (column.data_type.empty()) {
-    column.data_type = DataTypeForCode(shape.type_code);
-    column.column_type = column.data_type + (shape.is_unsigned ? " unsigned" : "");
+  if (lowered.substr(0, lowered.find_first_of("( ")).empty()) {
+    column.column_type =
+        std::string(DataTypeForCode(shape.type_code)) + (shape.is_unsigned ? " unsigned" : "");
   }
-  std::vector<int64_t> arguments = Arguments(lowered);
-  const std::string& type = column.data_type;
-  if (type == "char" || type == "varchar") {
-    if (!arguments.empty()) column.character_maximum_length = arguments[0];
-  } else if (type == "decimal" || type == "numeric" || type == "dec" || type == "fixed") {
-    if (!arguments.empty()) column.numeric_precision = arguments[0];
-    if (arguments.size() > 1) column.numeric_scale = arguments[1];
-  } else if (type == "bit") {
-    column.numeric_precision = arguments.empty() ? 1 : arguments[0];
-  } else if (type == "datetime" || type == "timestamp" || type == "time") {
-    if (!arguments.empty()) column.datetime_precision = arguments[0];
-  }
+  translation::FillFromColumnType(&column);
   column.is_json = shape.type_code == 245;
   return column;
 }

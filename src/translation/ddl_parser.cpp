@@ -1,112 +1,15 @@
 // DDL tokenizer and parser; see ddl_parser.h. Definitions are kept as the source wrote them
 // (the translation to PostgreSQL is src/translation's job); names are unquoted exactly.
-#include "reader/ddl_parser.h"
+#include "translation/ddl_parser.h"
 
 #include <cctype>
 
-namespace chameleon::reader {
+#include "translation/sql_tokens.h"
+
+namespace chameleon::translation {
 namespace {
 
-enum class TokenKind { kWord, kQuoted, kString, kNumber, kSymbol };
-
-struct Token {
-  TokenKind kind = TokenKind::kSymbol;
-  std::string text;  // words as written, quoted names unescaped, strings unescaped
-  size_t begin = 0;  // offsets into the statement, for "as written" slices
-  size_t end = 0;
-};
-
-bool IsWordChar(char c) {
-  auto u = static_cast<unsigned char>(c);
-  return std::isalnum(u) != 0 || c == '_' || c == '$' || u >= 0x80;
-}
-
-// Tokens of `text`; comments dropped, the body of /*!NNNNN ... */ kept (MySQL runs it).
-std::vector<Token> Tokenize(std::string_view text, std::string* error) {
-  std::vector<Token> tokens;
-  size_t i = 0;
-  int version_comments = 0;
-  while (i < text.size()) {
-    char c = text[i];
-    if (std::isspace(static_cast<unsigned char>(c)) != 0) {
-      ++i;
-    } else if (text.substr(i, 3) == "/*!" || text.substr(i, 3) == "/*M") {
-      i += 3;
-      if (i < text.size() && text[i] == '!') ++i;  // MariaDB's /*M!NNNNN
-      while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])) != 0)
-        ++i;
-      ++version_comments;
-    } else if (version_comments > 0 && text.substr(i, 2) == "*/") {
-      i += 2;
-      --version_comments;
-    } else if (text.substr(i, 2) == "/*") {
-      size_t close = text.find("*/", i + 2);
-      i = close == std::string_view::npos ? text.size() : close + 2;
-    } else if (c == '#' || (text.substr(i, 2) == "--" &&
-                            (i + 2 >= text.size() ||
-                             std::isspace(static_cast<unsigned char>(text[i + 2])) != 0))) {
-      size_t newline = text.find('\n', i);
-      i = newline == std::string_view::npos ? text.size() : newline + 1;
-    } else if (c == '`' || c == '\'' || c == '"') {
-      Token token;
-      token.kind = c == '`' ? TokenKind::kQuoted : TokenKind::kString;
-      token.begin = i;
-      ++i;
-      bool closed = false;
-      while (i < text.size()) {
-        char d = text[i];
-        if (d == '\\' && c != '`' && i + 1 < text.size()) {
-          token.text += text[i + 1];
-          i += 2;
-        } else if (d == c) {
-          if (i + 1 < text.size() && text[i + 1] == c) {
-            token.text += c;
-            i += 2;
-          } else {
-            ++i;
-            closed = true;
-            break;
-          }
-        } else {
-          token.text += d;
-          ++i;
-        }
-      }
-      if (!closed) {
-        *error = "unterminated quote";
-        return tokens;
-      }
-      token.end = i;
-      tokens.push_back(std::move(token));
-    } else if (IsWordChar(c)) {
-      Token token;
-      token.begin = i;
-      while (i < text.size() && IsWordChar(text[i]))
-        ++i;
-      token.end = i;
-      token.text = std::string(text.substr(token.begin, i - token.begin));
-      bool digits = std::isdigit(static_cast<unsigned char>(token.text[0])) != 0;
-      token.kind = digits ? TokenKind::kNumber : TokenKind::kWord;
-      // 1e10, 0x1F and names starting with digits all read as one token.
-      tokens.push_back(std::move(token));
-    } else {
-      Token token;
-      token.kind = TokenKind::kSymbol;
-      token.begin = i;
-      token.text = std::string(1, c);
-      token.end = ++i;
-      tokens.push_back(std::move(token));
-    }
-  }
-  return tokens;
-}
-
-std::string Upper(std::string_view text) {
-  std::string out(text);
-  for (char& c : out)
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
+using Token = SqlToken;
 
 class Parser {
  public:
@@ -116,7 +19,7 @@ class Parser {
   bool AtEnd() const { return at_ >= tokens_.size() || IsSymbolAt(at_, ';'); }
   bool IsWordAt(size_t index, std::string_view word) const {
     return index < tokens_.size() && tokens_[index].kind == TokenKind::kWord &&
-           Upper(tokens_[index].text) == word;
+           UpperAscii(tokens_[index].text) == word;
   }
   bool IsSymbolAt(size_t index, char symbol) const {
     return index < tokens_.size() && tokens_[index].kind == TokenKind::kSymbol &&
@@ -225,7 +128,7 @@ bool IsKeyStart(Parser& p) {
 
 // "type options [FIRST | AFTER col]" -> definition and position.
 void SplitPosition(std::string definition, AlterClause* clause) {
-  std::string upper = Upper(definition);
+  std::string upper = UpperAscii(definition);
   size_t after = upper.rfind(" AFTER ");
   if (upper.size() >= 5 && upper.ends_with("FIRST") &&
       (upper.size() == 5 ||
@@ -430,7 +333,7 @@ ParsedDdl Parse(Parser& p) {
     }
     p.set_at(at);
     const Token* what = p.Current();
-    return Unsupported("CREATE " + (what != nullptr ? Upper(what->text) : std::string()) +
+    return Unsupported("CREATE " + (what != nullptr ? UpperAscii(what->text) : std::string()) +
                        " is not replicated");
   }
   if (p.Accept("ALTER")) {
@@ -438,7 +341,7 @@ ParsedDdl Parse(Parser& p) {
     p.Accept("IGNORE");
     if (!p.Accept("TABLE")) {
       const Token* what = p.Current();
-      return Unsupported("ALTER " + (what != nullptr ? Upper(what->text) : std::string()) +
+      return Unsupported("ALTER " + (what != nullptr ? UpperAscii(what->text) : std::string()) +
                          " is not replicated");
     }
     ParsedDdl ddl;
@@ -497,7 +400,7 @@ ParsedDdl Parse(Parser& p) {
       return ddl;
     }
     const Token* what = p.Current();
-    return Unsupported("DROP " + (what != nullptr ? Upper(what->text) : std::string()) +
+    return Unsupported("DROP " + (what != nullptr ? UpperAscii(what->text) : std::string()) +
                        " is not replicated");
   }
   if (p.Accept("TRUNCATE")) {
@@ -510,8 +413,9 @@ ParsedDdl Parse(Parser& p) {
     return ddl;
   }
   const Token* what = p.Current();
-  return Unsupported((what != nullptr ? Upper(what->text) : std::string("an empty statement")) +
-                     " is not a DDL statement the replica follows");
+  return Unsupported(
+      (what != nullptr ? UpperAscii(what->text) : std::string("an empty statement")) +
+      " is not a DDL statement the replica follows");
 }
 
 std::string Quote(const std::string& name) {
@@ -531,7 +435,7 @@ std::string QuoteName(const TableName& name) {
 
 ParsedDdl ParseDdl(std::string_view statement) {
   std::string error;
-  std::vector<Token> tokens = Tokenize(statement, &error);
+  std::vector<Token> tokens = TokenizeSql(statement, &error);
   if (!error.empty()) return Unsupported(error);
   Parser parser(statement, std::move(tokens));
   ParsedDdl ddl = Parse(parser);
@@ -636,4 +540,4 @@ std::string DescribeDdl(const ParsedDdl& ddl) {
   return text;
 }
 
-}  // namespace chameleon::reader
+}  // namespace chameleon::translation
