@@ -11,6 +11,7 @@
 
 #include "catalogue/tables.h"
 #include "common/strings.h"
+#include "replayer/pg_table_info.h"
 #include "translation/column_definition.h"
 #include "translation/ddl_parser.h"
 #include "translation/sql_tokens.h"
@@ -27,13 +28,6 @@ using translation::ParsedDdl;
 using translation::QualifiedName;
 using translation::TableName;
 
-// The columns of tables, views and composite types that use type $1.$2 (an index on an enum
-// column has pg_attribute rows too: those do not count).
-constexpr const char* kTypeUsersQuery =
-    "SELECT 1 FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_type t ON "
-    "t.oid = a.atttypid JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = $1 AND "
-    "t.typname = $2 AND NOT a.attisdropped AND c.relkind <> 'i' AND c.relkind <> 'I'";
-
 constexpr const char* kNoPrimaryKey = "no primary key";  // init_replica's reason, word for word
 
 // A table a statement names, resolved against the statement's default schema.
@@ -46,43 +40,8 @@ struct Target {
   bool Known() const { return pg_schema && state != nullptr && !state->dropped; }
 };
 
-// An existing column as PostgreSQL has it.
-struct PgColumn {
-  std::string type;  // format_type()
-  bool is_enum = false;
-  std::string type_schema;
-  std::string type_name;
-  bool identity = false;
-};
-
 bool IsIntegerType(const std::string& pg_type) {
   return pg_type == "smallint" || pg_type == "integer" || pg_type == "bigint";
-}
-
-// The type map's view of a column PostgreSQL already has (ALTER COLUMN SET DEFAULT).
-translation::ColumnType TypeOfPgColumn(const PgColumn& column, const std::string& sentinel) {
-  using translation::ValueKind;
-  translation::ColumnType type;
-  type.pg_type = column.type;
-  const std::string& t = column.type;
-  type.kind = column.is_enum ? ValueKind::kText
-              : t == "date"  ? ValueKind::kDate
-              : StartsWith(t, "timestamp") && t.ends_with("with time zone") &&
-                      !t.ends_with("without time zone")
-                  ? ValueKind::kTimestamp
-              : StartsWith(t, "timestamp")                ? ValueKind::kDateTime
-              : t == "interval"                           ? ValueKind::kTime
-              : t == "bytea"                              ? ValueKind::kBytes
-              : StartsWith(t, "bit")                      ? ValueKind::kBit
-              : t == "boolean"                            ? ValueKind::kBoolean
-              : t == "text[]"                             ? ValueKind::kSet
-              : t == "jsonb" || t == "json"               ? ValueKind::kJson
-              : StartsWith(t, "character") || t == "text" ? ValueKind::kText
-                                                          : ValueKind::kVerbatim;
-  if (type.kind == ValueKind::kDate) type.zero_date_value = sentinel;
-  if (type.kind == ValueKind::kDateTime) type.zero_date_value = sentinel + " 00:00:00";
-  if (type.kind == ValueKind::kTimestamp) type.zero_date_value = sentinel + " 00:00:00+00";
-  return type;
 }
 
 class DdlReplay {
@@ -151,13 +110,9 @@ class DdlReplay {
   Status CreateIndexes(const Target& target, std::vector<translation::SourceIndex> indexes);
   Result<std::string> EnumNameFor(const std::string& pg_schema, const std::string& table,
                                   const std::string& column);
-  Result<bool> TypeExists(const std::string& schema, const std::string& name);
   // The PostgreSQL name of MySQL index `mysql_name` (<table>_<name>_key or _idx), if built.
   Result<std::optional<std::string>> IndexOf(const Target& target, const std::string& mysql_name);
   Status DropTypeIfUnused(const std::string& schema, const std::string& name);
-  Result<std::optional<PgColumn>> ColumnOf(const Target& target, const std::string& column);
-  Result<std::vector<std::pair<std::string, PgColumn>>> EnumColumns(const Target& target);
-  Result<std::vector<std::string>> PrimaryKeyOf(const Target& target);
   Status TidyEnumTypes(const Target& target);
   Status RenameIndexes(const Target& target, const std::string& old_table);
   Status UpdatePrimaryKey(const Target& target);
@@ -292,10 +247,10 @@ Status DdlReplay::CreateTable(const ParsedDdl& ddl) {
     return Status::Ok();
   }
   // init_replica creates the mapped schemas; one it found no table in may still be missing.
-  ASSIGN_OR_RETURN(
-      std::optional<std::string> schema,
-      connection_.QueryValue("SELECT 1 FROM pg_namespace WHERE nspname = $1", {*target.pg_schema}));
-  if (!schema) RETURN_IF_ERROR(Exec("CREATE SCHEMA " + pg::QuoteIdentifier(*target.pg_schema)));
+  ASSIGN_OR_RETURN(bool schema_exists, SchemaExists(connection_, *target.pg_schema));
+  if (!schema_exists) {
+    RETURN_IF_ERROR(Exec("CREATE SCHEMA " + pg::QuoteIdentifier(*target.pg_schema)));
+  }
   if (ddl.kind == DdlKind::kCreateTableLike) return CreateTableLike(ddl, target);
   if (ddl.columns.empty()) {
     return Untranslatable(
@@ -362,37 +317,24 @@ Status DdlReplay::CreateTableLike(const ParsedDdl& ddl, const Target& target) {
                        "IDENTITY INCLUDING COMMENTS INCLUDING GENERATED)",
                        target.qualified, like.qualified)));
   // The indexes again, named for the new table as init_replica names them.
-  ASSIGN_OR_RETURN(pg::Rows rows,
-                   connection_.Query(
-                       "SELECT c.relname, i.indisprimary, i.indisunique, a.attname FROM pg_index i "
-                       "JOIN pg_class c ON c.oid = i.indexrelid "
-                       "CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord) "
-                       "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum "
-                       "WHERE i.indrelid = $1::regclass ORDER BY c.relname, k.ord",
-                       {like.qualified}));
+  ASSIGN_OR_RETURN(std::vector<PgIndex> like_indexes, IndexesOf(connection_, like.qualified));
   std::vector<translation::SourceIndex> indexes;
-  for (int row = 0; row < rows.size(); ++row) {
-    std::string name(rows.Text(row, 0));
-    if (indexes.empty() || indexes.back().index_type != name) {
-      translation::SourceIndex index;
-      index.index_type = name;  // the PostgreSQL name while grouping; BTREE below
-      index.unique = rows.Bool(row, 2);
-      std::string mysql_name = name;
-      if (StartsWith(mysql_name, like.table + "_")) mysql_name.erase(0, like.table.size() + 1);
-      for (const char* suffix : {"_key", "_idx"}) {
-        if (mysql_name.ends_with(suffix)) mysql_name.resize(mysql_name.size() - 4);
-      }
-      index.name = rows.Bool(row, 1) ? "PRIMARY" : mysql_name;
-      indexes.push_back(std::move(index));
-    }
-    indexes.back().columns.emplace_back(rows.Text(row, 3));
-  }
-  for (auto& index : indexes)
+  for (PgIndex& like_index : like_indexes) {
+    translation::SourceIndex index;
     index.index_type = "BTREE";
+    index.unique = like_index.unique;
+    index.columns = std::move(like_index.columns);
+    std::string name = like_index.name;
+    if (StartsWith(name, like.table + "_")) name.erase(0, like.table.size() + 1);
+    if (name.ends_with("_key") || name.ends_with("_idx")) name.resize(name.size() - 4);
+    index.name = like_index.primary ? "PRIMARY" : name;
+    indexes.push_back(std::move(index));
+  }
   RETURN_IF_ERROR(CreateIndexes(target, indexes));
   // Enum columns get their own types, as every other table's do.
-  ASSIGN_OR_RETURN(auto enums, EnumColumns(target));
-  for (const auto& [column, pg_column] : enums) {
+  ASSIGN_OR_RETURN(auto enums, EnumColumns(connection_, target.qualified));
+  for (const PgColumn& pg_column : enums) {
+    const std::string& column = pg_column.name;
     ASSIGN_OR_RETURN(std::string name, EnumNameFor(*target.pg_schema, target.table, column));
     std::string type = QualifiedName(*target.pg_schema, name);
     std::string old_type = QualifiedName(pg_column.type_schema, pg_column.type_name);
@@ -406,12 +348,7 @@ Status DdlReplay::CreateTableLike(const ParsedDdl& ddl, const Target& target) {
         Exec(fmt::format("ALTER TABLE {} ALTER COLUMN {} DROP DEFAULT", target.qualified, quoted)));
     RETURN_IF_ERROR(Exec(fmt::format("ALTER TABLE {} ALTER COLUMN {} TYPE {} USING {}::text::{}",
                                      target.qualified, quoted, type, quoted, type)));
-    ASSIGN_OR_RETURN(
-        auto default_value,
-        connection_.QueryValue("SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d JOIN "
-                               "pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum "
-                               "WHERE d.adrelid = $1::regclass AND a.attname = $2",
-                               {like.qualified, column}));
+    ASSIGN_OR_RETURN(auto default_value, ColumnDefault(connection_, like.qualified, column));
     if (default_value) {
       std::string value = *default_value;
       size_t cast = value.rfind("::");
@@ -420,7 +357,8 @@ Status DdlReplay::CreateTableLike(const ParsedDdl& ddl, const Target& target) {
                                        target.qualified, quoted, value)));
     }
   }
-  ASSIGN_OR_RETURN(std::vector<std::string> primary_key, PrimaryKeyOf(target));
+  ASSIGN_OR_RETURN(std::vector<std::string> primary_key,
+                   PrimaryKeyOf(connection_, target.qualified));
   return Register(target, primary_key);
 }
 
@@ -551,7 +489,8 @@ Status DdlReplay::AddColumn(const Target& target, const AlterClause& clause) {
 }
 
 Status DdlReplay::DropColumn(const Target& target, const AlterClause& clause) {
-  ASSIGN_OR_RETURN(std::optional<PgColumn> column, ColumnOf(target, clause.name));
+  ASSIGN_OR_RETURN(std::optional<PgColumn> column,
+                   ColumnOf(connection_, target.qualified, clause.name));
   RETURN_IF_ERROR(Exec(fmt::format("ALTER TABLE {} DROP COLUMN {}", target.qualified,
                                    pg::QuoteIdentifier(clause.name))));
   if (column && column->is_enum) {
@@ -565,7 +504,8 @@ Status DdlReplay::ModifyColumn(const Target& target, const AlterClause& clause) 
   const std::string& name = change ? clause.new_name : clause.name;
   ASSIGN_OR_RETURN(translation::ParsedColumn parsed, ParseColumn(name, clause.definition));
   ASSIGN_OR_RETURN(translation::ColumnType type, MapType(parsed.column, target));
-  ASSIGN_OR_RETURN(std::optional<PgColumn> current, ColumnOf(target, clause.name));
+  ASSIGN_OR_RETURN(std::optional<PgColumn> current,
+                   ColumnOf(connection_, target.qualified, clause.name));
   if (!current) {
     return Status::NotFound(
         fmt::format("column {} of {} does not exist in PostgreSQL", clause.name, target.qualified));
@@ -631,7 +571,8 @@ Status DdlReplay::AlterColumnDefault(const Target& target, const AlterClause& cl
               clause.definition);
     return Status::Ok();
   }
-  ASSIGN_OR_RETURN(std::optional<PgColumn> current, ColumnOf(target, clause.name));
+  ASSIGN_OR_RETURN(std::optional<PgColumn> current,
+                   ColumnOf(connection_, target.qualified, clause.name));
   if (!current) {
     return Status::NotFound(
         fmt::format("column {} of {} does not exist in PostgreSQL", clause.name, target.qualified));
@@ -687,9 +628,7 @@ Status DdlReplay::DropIndex(const Target& target, const std::string& name) {
 Status DdlReplay::DropPrimaryKey(const Target& target) {
   // The primary key itself (pg_chameleon dropped whichever constraint came first).
   ASSIGN_OR_RETURN(std::optional<std::string> name,
-                   connection_.QueryValue("SELECT conname FROM pg_constraint WHERE conrelid = "
-                                          "$1::regclass AND contype = 'p'",
-                                          {target.qualified}));
+                   PrimaryKeyConstraint(connection_, target.qualified));
   if (!name) return Status::Ok();
   return Exec(fmt::format("ALTER TABLE {} DROP CONSTRAINT {}", target.qualified,
                           pg::QuoteIdentifier(*name)));
@@ -756,10 +695,9 @@ Status DdlReplay::DropTable(const Target& target) {
     Skip(target, "not replicated or before its copy");
     return Status::Ok();
   }
-  ASSIGN_OR_RETURN(auto enums, EnumColumns(target));
+  ASSIGN_OR_RETURN(auto enums, EnumColumns(connection_, target.qualified));
   RETURN_IF_ERROR(Exec("DROP TABLE IF EXISTS " + target.qualified));
-  for (const auto& [column, pg_column] : enums) {
-    (void)column;
+  for (const PgColumn& pg_column : enums) {
     RETURN_IF_ERROR(DropTypeIfUnused(pg_column.type_schema, pg_column.type_name));
   }
   RETURN_IF_ERROR(
@@ -837,31 +775,21 @@ Result<std::optional<std::string>> DdlReplay::IndexOf(const Target& target,
                                                       const std::string& mysql_name) {
   for (const char* suffix : {"_key", "_idx"}) {
     std::string name = translation::PgName(target.table + "_" + mysql_name + suffix);
-    ASSIGN_OR_RETURN(std::optional<std::string> found,
-                     connection_.QueryValue("SELECT to_regclass($1)::text",
-                                            {QualifiedName(*target.pg_schema, name)}));
+    ASSIGN_OR_RETURN(bool found,
+                     RelationExists(connection_, QualifiedName(*target.pg_schema, name)));
     if (found) return std::optional<std::string>(name);
   }
   return std::optional<std::string>();
-}
-
-Result<bool> DdlReplay::TypeExists(const std::string& schema, const std::string& name) {
-  ASSIGN_OR_RETURN(std::optional<std::string> found,
-                   connection_.QueryValue(
-                       "SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
-                       "WHERE n.nspname = $1 AND t.typname = $2",
-                       {schema, name}));
-  return found.has_value();
 }
 
 Result<std::string> DdlReplay::EnumNameFor(const std::string& pg_schema, const std::string& table,
                                            const std::string& column) {
   // init_replica's name, or its way out of a clash (UniqueEnumTypeNames).
   std::string wanted = translation::EnumTypeName(table, column);
-  ASSIGN_OR_RETURN(bool taken, TypeExists(pg_schema, wanted));
+  ASSIGN_OR_RETURN(bool taken, TypeExists(connection_, pg_schema, wanted));
   if (!taken) return wanted;
   std::string suffixed = translation::SuffixedName(wanted, table + std::string(1, '\0') + column);
-  ASSIGN_OR_RETURN(taken, TypeExists(pg_schema, suffixed));
+  ASSIGN_OR_RETURN(taken, TypeExists(connection_, pg_schema, suffixed));
   if (!taken) return suffixed;
   return Status::AlreadyExists(
       fmt::format("types {} and {} both exist in schema {}", wanted, suffixed, pg_schema));
@@ -869,80 +797,27 @@ Result<std::string> DdlReplay::EnumNameFor(const std::string& pg_schema, const s
 
 Status DdlReplay::DropTypeIfUnused(const std::string& schema, const std::string& name) {
   if (!StartsWith(name, "enum_") && !StartsWith(name, "chameleon_enum_")) return Status::Ok();
-  ASSIGN_OR_RETURN(pg::Rows users,
-                   connection_.Query(std::string(kTypeUsersQuery) + " LIMIT 1", {schema, name}));
-  if (!users.empty()) return Status::Ok();
+  ASSIGN_OR_RETURN(int users, TypeUsers(connection_, schema, name, 1));
+  if (users > 0) return Status::Ok();
   return Exec("DROP TYPE IF EXISTS " + QualifiedName(schema, name));
-}
-
-constexpr const char* kColumnQuery =
-    "SELECT a.attname, format_type(a.atttypid, a.atttypmod), t.typtype = 'e', n.nspname, "
-    "t.typname, a.attidentity <> '' FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
-    "JOIN pg_namespace n ON n.oid = t.typnamespace WHERE a.attrelid = $1::regclass AND "
-    "a.attnum > 0 AND NOT a.attisdropped ";
-
-PgColumn ColumnFromRow(const pg::Rows& rows, int row) {
-  PgColumn column;
-  column.type = std::string(rows.Text(row, 1));
-  column.is_enum = rows.Bool(row, 2);
-  column.type_schema = std::string(rows.Text(row, 3));
-  column.type_name = std::string(rows.Text(row, 4));
-  column.identity = rows.Bool(row, 5);
-  return column;
-}
-
-Result<std::optional<PgColumn>> DdlReplay::ColumnOf(const Target& target,
-                                                    const std::string& column) {
-  ASSIGN_OR_RETURN(pg::Rows rows,
-                   connection_.Query(std::string(kColumnQuery) + "AND a.attname = $2",
-                                     {target.qualified, column}));
-  if (rows.empty()) return std::optional<PgColumn>();
-  return std::optional<PgColumn>(ColumnFromRow(rows, 0));
-}
-
-Result<std::vector<std::pair<std::string, PgColumn>>> DdlReplay::EnumColumns(const Target& target) {
-  ASSIGN_OR_RETURN(pg::Rows rows,
-                   connection_.Query(std::string(kColumnQuery) + "AND t.typtype = 'e' ORDER BY "
-                                                                 "a.attnum",
-                                     {target.qualified}));
-  std::vector<std::pair<std::string, PgColumn>> columns;
-  for (int row = 0; row < rows.size(); ++row) {
-    columns.emplace_back(std::string(rows.Text(row, 0)), ColumnFromRow(rows, row));
-  }
-  return columns;
-}
-
-Result<std::vector<std::string>> DdlReplay::PrimaryKeyOf(const Target& target) {
-  ASSIGN_OR_RETURN(
-      pg::Rows rows,
-      connection_.Query("SELECT a.attname FROM pg_index i "
-                        "CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord) "
-                        "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum "
-                        "WHERE i.indrelid = $1::regclass AND i.indisprimary ORDER BY k.ord",
-                        {target.qualified}));
-  std::vector<std::string> columns;
-  for (int row = 0; row < rows.size(); ++row)
-    columns.emplace_back(rows.Text(row, 0));
-  return columns;
 }
 
 Status DdlReplay::TidyEnumTypes(const Target& target) {
   // After a table or column rename: the types follow the names, as init_replica would name
   // them, when the name is free and the type is this column's alone.
-  ASSIGN_OR_RETURN(auto enums, EnumColumns(target));
-  for (const auto& [column, pg_column] : enums) {
+  ASSIGN_OR_RETURN(auto enums, EnumColumns(connection_, target.qualified));
+  for (const PgColumn& pg_column : enums) {
     if (!StartsWith(pg_column.type_name, "enum_")) continue;
-    std::string wanted = translation::EnumTypeName(target.table, column);
+    std::string wanted = translation::EnumTypeName(target.table, pg_column.name);
     if (pg_column.type_schema == *target.pg_schema && pg_column.type_name == wanted) continue;
-    ASSIGN_OR_RETURN(pg::Rows users,
-                     connection_.Query(std::string(kTypeUsersQuery) + " LIMIT 2",
-                                       {pg_column.type_schema, pg_column.type_name}));
-    if (users.size() > 1) continue;
-    ASSIGN_OR_RETURN(bool taken, TypeExists(*target.pg_schema, wanted));
+    ASSIGN_OR_RETURN(int users,
+                     TypeUsers(connection_, pg_column.type_schema, pg_column.type_name, 2));
+    if (users > 1) continue;
+    ASSIGN_OR_RETURN(bool taken, TypeExists(connection_, *target.pg_schema, wanted));
     if (taken) continue;
     std::string current = QualifiedName(pg_column.type_schema, pg_column.type_name);
     if (pg_column.type_schema != *target.pg_schema) {
-      ASSIGN_OR_RETURN(bool clash, TypeExists(*target.pg_schema, pg_column.type_name));
+      ASSIGN_OR_RETURN(bool clash, TypeExists(connection_, *target.pg_schema, pg_column.type_name));
       if (clash) continue;
       RETURN_IF_ERROR(Exec(fmt::format("ALTER TYPE {} SET SCHEMA {}", current,
                                        pg::QuoteIdentifier(*target.pg_schema))));
@@ -958,13 +833,10 @@ Status DdlReplay::TidyEnumTypes(const Target& target) {
 
 Status DdlReplay::RenameIndexes(const Target& target, const std::string& old_table) {
   if (old_table == target.table) return Status::Ok();
-  ASSIGN_OR_RETURN(pg::Rows rows,
-                   connection_.Query("SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid "
-                                     "= i.indexrelid WHERE i.indrelid = $1::regclass",
-                                     {target.qualified}));
+  ASSIGN_OR_RETURN(std::vector<PgIndex> indexes, IndexesOf(connection_, target.qualified));
   std::string prefix = old_table + "_";
-  for (int row = 0; row < rows.size(); ++row) {
-    std::string name(rows.Text(row, 0));
+  for (const PgIndex& index : indexes) {
+    const std::string& name = index.name;
     if (!StartsWith(name, prefix)) continue;
     std::string renamed = translation::PgName(target.table + "_" + name.substr(prefix.size()));
     RETURN_IF_ERROR(
@@ -975,7 +847,8 @@ Status DdlReplay::RenameIndexes(const Target& target, const std::string& old_tab
 }
 
 Status DdlReplay::UpdatePrimaryKey(const Target& target) {
-  ASSIGN_OR_RETURN(std::vector<std::string> primary_key, PrimaryKeyOf(target));
+  ASSIGN_OR_RETURN(std::vector<std::string> primary_key,
+                   PrimaryKeyOf(connection_, target.qualified));
   TableState& state = *target.state;
   if (primary_key == state.primary_key) return Status::Ok();
   std::string reason;

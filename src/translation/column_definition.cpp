@@ -376,7 +376,7 @@ Result<ParsedColumn> ParseColumnDefinition(const std::string& name, std::string_
       cursor.Skip();
       cursor.SkipExpression();
     } else if (cursor.Accept("AUTO_INCREMENT")) {
-      extras.push_back("auto_increment");
+      extras.emplace_back("auto_increment");
     } else if (cursor.Accept("UNIQUE")) {
       cursor.Accept("KEY");
       parsed.unique = true;
@@ -396,8 +396,6 @@ Result<ParsedColumn> ParseColumnDefinition(const std::string& name, std::string_
       if (cursor.AcceptSymbol('.')) cursor.Identifier(&ignored);
       if (cursor.PeekSymbol('(')) cursor.Group();
       // MATCH/ON DELETE/ON UPDATE words follow; the loop skips them as unknown words.
-    } else if (cursor.Accept("CHECK")) {
-      cursor.SkipExpression();
     } else if (cursor.Accept("CONSTRAINT")) {
       if (!cursor.PeekWord("CHECK")) cursor.Skip();
     } else if (cursor.Accept("GENERATED") || cursor.Accept("AS")) {
@@ -409,13 +407,13 @@ Result<ParsedColumn> ParseColumnDefinition(const std::string& name, std::string_
       cursor.Accept("SYSTEM");
       cursor.Accept("VERSIONING");
     } else {
-      cursor.SkipExpression();  // MATCH FULL, ON DELETE CASCADE, SRID 4326, ...
+      cursor.SkipExpression();  // CHECK (...), MATCH FULL, ON DELETE CASCADE, SRID 4326, ...
     }
   }
   if (type.serial) {
     column.nullable = false;
     parsed.unique = true;
-    extras.push_back("auto_increment");
+    extras.emplace_back("auto_increment");
   }
   std::vector<std::string> candidates = ColumnTypes(type);
   column.column_type = candidates.front();
