@@ -41,4 +41,7 @@ int RunMaintenance(Context& context);
 // detach_commands.cpp
 int DetachReplica(Context& context);
 
+// mapping_commands.cpp
+int UpdateSchemaMappings(Context& context);
+
 }  // namespace chameleon::commands

@@ -31,7 +31,7 @@ const std::vector<CommandSpec>& AllCommands() {
       {"detach_replica", "turn the replica into standalone PostgreSQL schemas", DetachReplica},
       {"enable_replica", "reset a source left in error or not stopped cleanly", EnableReplica},
       {"run_maintenance", "compact the spool of --source (--full: all of it)", RunMaintenance},
-      {"update_schema_mappings", "apply changed schema_mappings of --source", nullptr},
+      {"update_schema_mappings", "apply changed schema_mappings of --source", UpdateSchemaMappings},
       {"spool", "inspect the spool of --source (spool inspect)", Spool},
   };
   return commands;
