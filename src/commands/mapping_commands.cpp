@@ -27,7 +27,7 @@ std::string Refusal(Context& context, const std::string& source, const std::stri
       source, context.options().config, source);
 }
 
-void SaySummary(Context& context, const std::string& source,
+void SaySummary(Context& context, const std::string& source, const std::string& status,
                 const catalogue::MappingChanges& changes,
                 const catalogue::AppliedMappings& applied) {
   context.Say(
@@ -64,10 +64,12 @@ void SaySummary(Context& context, const std::string& source,
         "the catalogue)",
         origin, destination, context.options().config, source, origin));
   }
-  context.Say(
-      fmt::format("start the replica again with `chameleon start_replica --config {} "
-                  "--source {}`",
-                  context.options().config, source));
+  if (status != catalogue::kStatusReady) {
+    context.Say(
+        fmt::format("the replica of source '{}' replicates with these mappings from its next start "
+                    "(`chameleon start_replica --config {} --source {}`)",
+                    source, context.options().config, source));
+  }
 }
 
 }  // namespace
@@ -112,7 +114,7 @@ int UpdateSchemaMappings(Context& context) {
   }
   spdlog::info("schema_mappings of source {} stored: {}", source.name,
                catalogue::MappingsToJson(source.schema_mappings));
-  SaySummary(context, source.name, *changes, *applied);
+  SaySummary(context, source.name, record->status, *changes, *applied);
   return kExitOk;
 }
 

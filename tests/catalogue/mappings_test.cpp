@@ -1,9 +1,9 @@
 // DiffMappings: what update_schema_mappings changes between the stored schema_mappings and
 // the configured ones, and the order the schema renames run in.
+#include "catalogue/mappings.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
-#include "catalogue/mappings.h"
 
 namespace chameleon::catalogue {
 namespace {
@@ -27,8 +27,8 @@ TEST(DiffMappings, SameMappingsInAnotherOrderChangeNothing) {
 }
 
 TEST(DiffMappings, FindsRemovedRenamedAndAddedOrigins) {
-  auto changes = DiffMappings({{"a", "x"}, {"b", "y"}, {"c", "z"}},
-                              {{"a", "x"}, {"b", "y_new"}, {"d", "w"}});
+  auto changes =
+      DiffMappings({{"a", "x"}, {"b", "y"}, {"c", "z"}}, {{"a", "x"}, {"b", "y_new"}, {"d", "w"}});
   ASSERT_TRUE(changes.ok()) << changes.status().message();
   EXPECT_THAT(changes->removed, ElementsAre(Pair("c", "z")));
   EXPECT_THAT(RenameSteps(*changes), ElementsAre("b:y->y_new"));
@@ -57,8 +57,8 @@ TEST(DiffMappings, ARenameIntoASchemaAnotherRenameFreesWaitsForIt) {
 }
 
 TEST(DiffMappings, RefusesSwappedDestinations) {
-  auto changes = DiffMappings({{"a", "x"}, {"b", "y"}, {"c", "z"}},
-                              {{"a", "y"}, {"b", "x"}, {"c", "z"}});
+  auto changes =
+      DiffMappings({{"a", "x"}, {"b", "y"}, {"c", "z"}}, {{"a", "y"}, {"b", "x"}, {"c", "z"}});
   ASSERT_FALSE(changes.ok());
   EXPECT_THAT(changes.status().message(), HasSubstr("origins a, b swap their schemas"));
 }
