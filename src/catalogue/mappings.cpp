@@ -30,6 +30,7 @@ Result<std::vector<MappingRename>> OrderRenames(std::vector<MappingRename> pendi
     });
     if (ready == pending.end()) {
       std::vector<std::string> origins;
+      origins.reserve(pending.size());
       for (const auto& rename : pending)
         origins.push_back(rename.origin);
       return Status::InvalidArgument(fmt::format(
