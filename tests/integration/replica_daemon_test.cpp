@@ -6,17 +6,18 @@
 #include <signal.h>
 
 #include <chrono>
-#include <thread>
 
 #include "catalogue/sources.h"
 #include "support/replica_sandbox.h"
 #include "support/test_servers.h"
+#include "support/wait_for.h"
 
 namespace chameleon {
 namespace {
 
 using test_support::QueryText;
 using test_support::ReplicaSandbox;
+using test_support::WaitFor;
 using ::testing::HasSubstr;
 
 class ReplicaDaemon : public ::testing::Test {
@@ -40,17 +41,6 @@ class ReplicaDaemon : public ::testing::Test {
   std::string Rows() {
     return Q("SELECT string_agg(id || '=' || v, ' ' ORDER BY id) FROM \"" +
              sandbox_.destination_schema() + "\".t");
-  }
-
-  // Polls `probe` for up to `seconds`; true once it returns true.
-  template <typename Probe>
-  bool WaitFor(Probe probe, int seconds = 30) {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (probe()) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    }
-    return probe();
   }
 
   std::string Status() {

@@ -4,17 +4,17 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "daemon/daemon.h"
 #include "integration/init_fixture.h"
 #include "mysql/connection.h"
+#include "support/wait_for.h"
 
 namespace chameleon {
 namespace {
 
+using test_support::WaitFor;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -61,21 +61,11 @@ class UpdateSchemaMappings : public test_support::InitFixture {
   }
   std::string CatalogueSchemas() {
     return Pg(
-        "SELECT coalesce(string_agg(DISTINCT v_schema_name, ' '), '') FROM "
+        "SELECT coalesce(string_agg(DISTINCT v_schema_name COLLATE \"C\", ' '), '') FROM "
         "sch_chameleon.t_replica_tables");
   }
   std::string SchemaExists(const std::string& schema) {
     return Pg("SELECT count(*) FROM pg_namespace WHERE nspname = '" + schema + "'");
-  }
-
-  template <typename Probe>
-  bool WaitFor(Probe probe, int seconds = 30) {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (probe()) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    }
-    return probe();
   }
 
   bool second_created_ = false;
