@@ -47,16 +47,6 @@ TEST(CliErrors, UnknownOptionIsAUsageError) {
   EXPECT_THAT(result.err, HasSubstr("--sauce"));
 }
 
-TEST(CliErrors, CommandsNotBuiltYetExitTwo) {
-  ReplicaSandbox sandbox;
-  for (const char* command : {"update_schema_mappings"}) {
-    auto result = sandbox.Run({command, "--source", "mysql"});
-    EXPECT_EQ(result.exit_code, 2) << command;
-    EXPECT_EQ(result.err, std::string("chameleon ") + command +
-                              ": not implemented yet; the README lists the commands that work\n");
-  }
-}
-
 TEST(CliErrors, VersionAndHelp) {
   ReplicaSandbox sandbox;
   auto version = sandbox.Run({"--version"});
