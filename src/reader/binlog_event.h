@@ -32,7 +32,8 @@ enum class EventKind {
   kHeartbeat,
   kRowsQuery,  // MariaDB ANNOTATE_ROWS or MySQL ROWS_QUERY: the statement behind rows
   kStop,
-  kIgnored,  // known or unknown, nothing the reader needs (INTVAR, RAND, USER_VAR, ...)
+  kTransactionPayload,  // MySQL compressed transaction: EventDecoder::NextInPayload reads it
+  kIgnored,             // known or unknown, nothing the reader needs (INTVAR, RAND, USER_VAR, ...)
 };
 
 const char* EventKindName(EventKind kind);
@@ -96,6 +97,7 @@ struct RowsEventInfo {
   uint16_t flags = 0;
   const TableMap* table = nullptr;  // owned by the decoder; valid until the next table map
   std::string_view rows;            // column count, bitmaps and row images; see row_decoder.h
+  bool partial_json = false;        // MySQL PARTIAL_UPDATE_ROWS: a shared image per row
 };
 
 // One decoded event. Only the member of `kind` is meaningful; the object is reused, so

@@ -243,6 +243,8 @@ const char* EventKindName(EventKind kind) {
       return "rows_query";
     case EventKind::kStop:
       return "stop";
+    case EventKind::kTransactionPayload:
+      return "transaction_payload";
     case EventKind::kIgnored:
       return "ignored";
   }
@@ -310,6 +312,25 @@ size_t EventDecoder::PostHeaderLength(uint8_t type) const {
 }
 
 Status EventDecoder::Decode(std::string_view raw, BinlogEvent* event) {
+  return DecodeEvent(raw, checksum_, event);
+}
+
+Result<bool> EventDecoder::NextInPayload(BinlogEvent* event) {
+  ASSIGN_OR_RETURN(std::optional<std::string_view> inner, payload_.Next());
+  if (!inner) return false;
+  // Inner events carry no checksum; the outer event's covered them.
+  Status status = DecodeEvent(*inner, /*has_checksum=*/false, event);
+  if (status.ok() && event->header.type == format::kTransactionPayload) {
+    status = Status::Corruption("TRANSACTION_PAYLOAD nested inside another");
+  }
+  if (!status.ok()) {
+    payload_.Close();
+    return status.WithContext("inside TRANSACTION_PAYLOAD");
+  }
+  return true;
+}
+
+Status EventDecoder::DecodeEvent(std::string_view raw, bool has_checksum, BinlogEvent* event) {
   if (!ReadEventHeader(raw, &event->header)) {
     return Status::Corruption(
         fmt::format("binlog event of {} bytes is shorter than its header", raw.size()));
@@ -324,7 +345,7 @@ Status EventDecoder::Decode(std::string_view raw, BinlogEvent* event) {
 
   if (header.type == format::kFormatDescription) return DecodeFormatDescription(rest, raw, event);
 
-  if (checksum_) {
+  if (has_checksum) {
     if (rest.size() < format::kChecksumSize) {
       return Status::Corruption(
           fmt::format("binlog event type {} too short for its checksum", header.type));
@@ -384,6 +405,7 @@ Status EventDecoder::Decode(std::string_view raw, BinlogEvent* event) {
     case format::kWriteRowsCompressed:
     case format::kUpdateRowsCompressed:
     case format::kDeleteRowsCompressed:
+    case format::kPartialUpdateRows:
       return DecodeRows(header.type, post_header, body, event);
     case format::kMariadbGtid: {
       uint64_t sequence = in.U64();
@@ -398,7 +420,9 @@ Status EventDecoder::Decode(std::string_view raw, BinlogEvent* event) {
     }
     case format::kMysqlGtid:
     case format::kMysqlAnonymousGtid: {
-      ByteReader b(body);
+      // MySQL 5.7+ announces a 42-byte post-header, but its first fields are the ones read
+      // here: read from the start of the post-header, whatever its announced length.
+      ByteReader b(std::string_view(post_header.data(), post_header.size() + body.size()));
       b.U8();  // flags: commit flag
       std::string_view sid = b.Take(16);
       uint64_t gno = b.U64();
@@ -475,14 +499,10 @@ Status EventDecoder::Decode(std::string_view raw, BinlogEvent* event) {
     case format::kStop:
       event->kind = EventKind::kStop;
       return Status::Ok();
-    case format::kPartialUpdateRows:
-      return Status::NotSupported(
-          "MySQL PARTIAL_UPDATE_ROWS_EVENT (binlog_row_value_options=PARTIAL_JSON) is not "
-          "decoded yet: set binlog_row_value_options='' on the source");
     case format::kTransactionPayload:
-      return Status::NotSupported(
-          "MySQL TRANSACTION_PAYLOAD_EVENT (binlog_transaction_compression=ON) is not decoded "
-          "yet: set binlog_transaction_compression=OFF on the source");
+      RETURN_IF_ERROR(payload_.Open(body));
+      event->kind = EventKind::kTransactionPayload;
+      return Status::Ok();
     default:
       spdlog::debug("binlog: skipping event type {} ({} bytes)", header.type, header.event_size);
       event->kind = EventKind::kIgnored;
@@ -692,8 +712,9 @@ Status EventDecoder::DecodeRows(uint8_t type, std::string_view post_header, std:
   uint64_t table_id = post_header.size() == 6 ? in.U32() : in.Fixed(6);
   uint16_t flags = in.U16();
   bool version2 = type == format::kWriteRowsV2 || type == format::kUpdateRowsV2 ||
-                  type == format::kDeleteRowsV2 || type == format::kWriteRowsCompressed ||
-                  type == format::kUpdateRowsCompressed || type == format::kDeleteRowsCompressed;
+                  type == format::kPartialUpdateRows || type == format::kDeleteRowsV2 ||
+                  type == format::kWriteRowsCompressed || type == format::kUpdateRowsCompressed ||
+                  type == format::kDeleteRowsCompressed;
   ByteReader b(body);
   if (version2 && post_header.size() >= 10) {
     uint16_t extra_length = in.U16();  // counts its own two bytes
@@ -712,6 +733,7 @@ Status EventDecoder::DecodeRows(uint8_t type, std::string_view post_header, std:
     case format::kUpdateRowsV2:
     case format::kUpdateRowsCompressedV1:
     case format::kUpdateRowsCompressed:
+    case format::kPartialUpdateRows:
       event->rows.action = RowsAction::kUpdate;
       break;
     default:
@@ -720,6 +742,7 @@ Status EventDecoder::DecodeRows(uint8_t type, std::string_view post_header, std:
   }
   event->rows.table_id = table_id;
   event->rows.flags = flags;
+  event->rows.partial_json = type == format::kPartialUpdateRows;
   std::string_view rows = b.Rest();
   if (type >= format::kWriteRowsCompressedV1 && type <= format::kDeleteRowsCompressed) {
     RETURN_IF_ERROR(InflateMariadbPayload(rows, &inflated_).WithContext("compressed rows event"));

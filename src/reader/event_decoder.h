@@ -11,6 +11,7 @@
 
 #include "common/status.h"
 #include "reader/binlog_event.h"
+#include "reader/transaction_payload.h"
 
 namespace chameleon::reader {
 
@@ -36,11 +37,17 @@ class EventDecoder {
   // the result's string_views may point into it.
   Status Decode(std::string_view raw, BinlogEvent* event);
 
+  // After Decode returned a kTransactionPayload event: decodes its next inner event into
+  // `*event`; false when the payload is exhausted. The outer event's bytes must stay valid.
+  Result<bool> NextInPayload(BinlogEvent* event);
+  bool in_payload() const { return payload_.active(); }
+
   const TableMap* FindTable(uint64_t table_id) const;
   bool checksum_enabled() const { return checksum_; }
   const std::string& server_version() const { return server_version_; }
 
  private:
+  Status DecodeEvent(std::string_view raw, bool has_checksum, BinlogEvent* event);
   Status DecodeFormatDescription(std::string_view body, std::string_view raw, BinlogEvent* event);
   Status DecodeTableMap(std::string_view post_header, std::string_view body, BinlogEvent* event);
   Status DecodeRows(uint8_t type, std::string_view post_header, std::string_view body,
@@ -57,6 +64,7 @@ class EventDecoder {
   std::unordered_map<uint64_t, TableMap> tables_;
   bool clear_tables_before_next_map_ = false;
   std::string inflated_;  // a MariaDB compressed event's body, inflated
+  PayloadReader payload_;
 };
 
 // MariaDB's compressed payload (a header byte, the inflated size, a zlib stream) -> bytes.

@@ -13,6 +13,23 @@ EventStream::EventStream(BinlogSource* source, std::string file_name, const Binl
 }
 
 Result<bool> EventStream::Next(BinlogEvent* event) {
+  while (true) {
+    if (decoder_.in_payload()) {
+      // The events of a TRANSACTION_PAYLOAD all sit at the payload's own position: a resume
+      // position is never inside one, so its XID commits at the payload's end.
+      Result<bool> inner = decoder_.NextInPayload(event);
+      if (!inner.ok()) {
+        return inner.status().WithContext(
+            fmt::format("binlog {} at {}", file_name_, event_start_.position));
+      }
+      if (*inner) return true;
+    }
+    ASSIGN_OR_RETURN(bool more, NextFromSource(event));
+    if (!more || event->kind != EventKind::kTransactionPayload) return more;
+  }
+}
+
+Result<bool> EventStream::NextFromSource(BinlogEvent* event) {
   ASSIGN_OR_RETURN(std::optional<std::string_view> raw, source_->Next());
   if (!raw) return false;
   raw_ = *raw;

@@ -20,7 +20,8 @@ class EventStream {
   EventStream(const EventStream&) = delete;
   EventStream& operator=(const EventStream&) = delete;
 
-  // Decodes the next event into `*event`; false at the end of the source.
+  // Decodes the next event into `*event`; false at the end of the source. The events inside
+  // a MySQL TRANSACTION_PAYLOAD come one by one, in place of the payload event.
   Result<bool> Next(BinlogEvent* event);
 
   // Where the event Next returned last starts (artificial events: where the next real one
@@ -34,6 +35,8 @@ class EventStream {
   EventDecoder& decoder() { return decoder_; }
 
  private:
+  Result<bool> NextFromSource(BinlogEvent* event);
+
   BinlogSource* source_;
   EventDecoder decoder_;
   std::string file_name_;

@@ -10,6 +10,7 @@
 #include "reader/binlog_format.h"
 #include "reader/charset.h"
 #include "reader/json_binary.h"
+#include "reader/json_diff.h"
 
 namespace chameleon::reader {
 namespace {
@@ -151,8 +152,47 @@ std::string ColumnName(const ColumnInfo& column, size_t index) {
   return column.name.empty() ? fmt::format("column {}", index + 1) : column.name;
 }
 
+// A JSON column of a PARTIAL_UPDATE_ROWS after image: diffs applied to the before image.
+Status ApplyPartialJson(const ColumnInfo& column, ByteReader& in, const Value& before, Value* out) {
+  if (before.type() != ValueType::kJson) {
+    return Status::FailedPrecondition(
+        fmt::format("partial JSON update of {} without its document in the before image: set "
+                    "binlog_row_image=FULL on the source (or binlog_row_value_options='')",
+                    column.name.empty() ? "a JSON column" : column.name));
+  }
+  std::string document = before.text();
+  RETURN_IF_ERROR(ApplyJsonDiffs(in, &document));
+  *out = Value::Json(std::move(document));
+  return Status::Ok();
+}
+
+// The shared image of a PARTIAL_UPDATE_ROWS row: value_options, then, when it has
+// PARTIAL_JSON_UPDATES, one bit per JSON column of the table (present or not), low bit first.
+Status ReadSharedImage(const TableMap& table, ByteReader& in, std::vector<bool>* partial) {
+  constexpr uint64_t kPartialJsonUpdates = 1;
+  partial->assign(table.columns.size(), false);
+  uint64_t value_options = in.LengthEncoded();
+  if (!in.ok()) return Status::Corruption("partial update row truncated in its value options");
+  if ((value_options & kPartialJsonUpdates) == 0) return Status::Ok();
+  size_t json_columns = 0;
+  for (const ColumnInfo& column : table.columns) {
+    if (column.real_type == format::kTypeJson) ++json_columns;
+  }
+  std::string_view bits = in.Take((json_columns + 7) / 8);
+  if (!in.ok()) return Status::Corruption("partial update row truncated in its partial bits");
+  size_t json_index = 0;
+  for (size_t i = 0; i < table.columns.size(); ++i) {
+    if (table.columns[i].real_type != format::kTypeJson) continue;
+    (*partial)[i] = BitIsSet(bits, json_index++);
+  }
+  return Status::Ok();
+}
+
+// `partial` (PARTIAL_UPDATE_ROWS after images): per column, true when a JSON column holds
+// diffs against `before` rather than a whole document.
 Status DecodeImage(const TableMap& table, std::string_view present, ByteReader& in,
-                   std::vector<Value>* values) {
+                   std::vector<Value>* values, const std::vector<bool>* partial = nullptr,
+                   const std::vector<Value>* before = nullptr) {
   size_t count = table.columns.size();
   values->assign(count, Value());
   size_t present_count = 0;
@@ -167,7 +207,9 @@ Status DecodeImage(const TableMap& table, std::string_view present, ByteReader& 
     bool is_null = BitIsSet(nulls, present_index);
     ++present_index;
     if (is_null) continue;
-    Status status = DecodeColumnValue(table.columns[i], in, &(*values)[i]);
+    Status status = partial != nullptr && (*partial)[i]
+                        ? ApplyPartialJson(table.columns[i], in, (*before)[i], &(*values)[i])
+                        : DecodeColumnValue(table.columns[i], in, &(*values)[i]);
     if (!status.ok()) {
       return status.WithContext(fmt::format("{}.{} {} (type {})", table.schema, table.table,
                                             ColumnName(table.columns[i], i),
@@ -427,6 +469,7 @@ Status DecodeRowChanges(const RowsEventInfo& rows, std::vector<RowChange>* chang
   std::string_view present_after = present_before;
   if (rows.action == RowsAction::kUpdate) present_after = in.Take(bitmap_bytes);
   if (!in.ok()) return Status::Corruption("rows event truncated in its column bitmaps");
+  std::vector<bool> partial;
   while (!in.empty()) {
     if (used == changes->size()) changes->emplace_back();
     RowChange& change = (*changes)[used++];
@@ -442,7 +485,13 @@ Status DecodeRowChanges(const RowsEventInfo& rows, std::vector<RowChange>* chang
         break;
       case RowsAction::kUpdate:
         RETURN_IF_ERROR(DecodeImage(table, present_before, in, &change.before));
-        RETURN_IF_ERROR(DecodeImage(table, present_after, in, &change.after));
+        if (rows.partial_json) {
+          RETURN_IF_ERROR(ReadSharedImage(table, in, &partial));
+          RETURN_IF_ERROR(
+              DecodeImage(table, present_after, in, &change.after, &partial, &change.before));
+        } else {
+          RETURN_IF_ERROR(DecodeImage(table, present_after, in, &change.after));
+        }
         break;
     }
     // An image of no columns reads no bytes: stop rather than loop forever.
