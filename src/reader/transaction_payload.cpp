@@ -19,7 +19,7 @@ enum PayloadField : uint64_t {
 };
 constexpr uint64_t kCompressionZstd = 0;
 constexpr uint64_t kCompressionNone = 255;
-constexpr size_t kChunk = 64 * 1024;
+constexpr size_t kChunk = size_t{64} * 1024;
 
 }  // namespace
 

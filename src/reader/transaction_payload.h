@@ -47,7 +47,7 @@ class PayloadReader {
   bool active_ = false;
   bool compressed_ = true;
   bool frame_complete_ = false;  // the last zstd frame ended (not cut short)
-  std::string_view input_;  // the (compressed) payload
+  std::string_view input_;       // the (compressed) payload
   size_t input_offset_ = 0;
   uint64_t declared_size_ = 0;
   uint64_t produced_ = 0;  // uncompressed bytes produced so far
