@@ -30,7 +30,8 @@ class EventStream {
   // Where the event after it starts: the resume position once this event is stored.
   const BinlogPosition& next_position() const { return next_; }
   const std::string& file_name() const { return file_name_; }
-  // The bytes of the event Next returned last, valid until the next call.
+  // The bytes of the event Next returned last, valid until the next call (for an event from
+  // inside a TRANSACTION_PAYLOAD: the whole payload event, as stored in the binlog).
   std::string_view raw_event() const { return raw_; }
   EventDecoder& decoder() { return decoder_; }
 
