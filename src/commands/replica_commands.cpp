@@ -289,6 +289,13 @@ int RunReplica(Context& context, const config::Config& config, const config::Sou
   }
   reader::Reader reader(read_options, &spool);
 
+  if (stop_requested.load()) {
+    // Stopped while starting (systemctl stop, stop_replica): nothing was read or applied.
+    reporter.Started();
+    Status stopped = catalogue::MarkDaemonEnded(connection, source.name, catalogue::kStatusStopped,
+                                                "stopped while starting");
+    return stopped.ok() ? kExitOk : context.Fail(stopped);
+  }
   Status running = catalogue::MarkDaemonRunning(connection, source.name, getpid(), HostName());
   if (!running.ok()) return reporter.Fail(running);
   reporter.Started();

@@ -156,6 +156,8 @@ Status Reader::Run() {
     Status status =
         opened.ok() ? ReadFrom(opened->source.get(), opened->file_name, *resume) : opened.status();
     // Whatever was read of an unfinished transaction is read again after reconnecting.
+    Status discarded = DiscardParts();
+    if (!discarded.ok()) return discarded;
     events_.clear();
     new_shapes_.clear();
     in_transaction_ = false;
@@ -257,6 +259,7 @@ Status Reader::HandleQuery(EventStream& stream, const BinlogEvent& event) {
       // introduced were never stored: forget them so the next use stores them.
       for (const TableShape& shape : new_shapes_)
         shapes_.erase(TableKey(shape.schema, shape.table));
+      RETURN_IF_ERROR(DiscardParts());
       events_.clear();
       new_shapes_.clear();
       return EndTransaction(stream.next_position());
@@ -342,6 +345,7 @@ Status Reader::HandleRows(EventStream& stream, const BinlogEvent& event) {
     change.after = std::move(changes_[i].after);
     events_.push_back(std::move(change));
   }
+  if (in_transaction_ && events_.size() >= options_.transaction_part_events) return AppendPart();
   return Status::Ok();
 }
 
@@ -380,7 +384,7 @@ Status Reader::EndTransaction(const BinlogPosition& resume) {
   in_transaction_ = false;
   if (!gtid_.empty()) gtid_state_->Update(gtid_);
   gtid_.clear();
-  if (events_.empty() && new_shapes_.empty()) {
+  if (events_.empty() && new_shapes_.empty() && part_events_ == 0) {
     // Nothing of ours: remember the position, store it now and then, not per transaction.
     unsaved_resume_ = resume;
     if (++skipped_transactions_ % 1000 == 0) return Append(resume);
@@ -405,13 +409,14 @@ Status Reader::Append(const BinlogPosition& resume) {
     Result<spool::AppendResult> result = spool_->AppendTransaction(events_, resume, new_shapes_);
     if (result.ok()) {
       std::lock_guard lock(stats_mutex_);
-      if (!events_.empty()) {
+      if (!events_.empty() || part_events_ != 0) {
         ++stats_.transactions_appended;
-        stats_.events_appended += events_.size();
+        stats_.events_appended += events_.size() + part_events_;
         dirty_since_close_ = !result->batch_closed;
         if (result->batch_closed) last_close_ = std::chrono::steady_clock::now();
       }
       stats_.position = resume;
+      part_events_ = 0;
       events_.clear();
       new_shapes_.clear();
       unsaved_resume_.reset();
@@ -429,8 +434,39 @@ Status Reader::Append(const BinlogPosition& resume) {
   }
 }
 
+Status Reader::AppendPart() {
+  std::chrono::milliseconds backoff(500);
+  auto last_warning = std::chrono::steady_clock::time_point();
+  while (true) {
+    Status stored = spool_->AppendPart(events_, new_shapes_);
+    if (stored.ok()) {
+      part_events_ += events_.size();
+      events_.clear();
+      new_shapes_.clear();  // stored: a ROLLBACK no longer needs to forget them
+      return Status::Ok();
+    }
+    if (stored.code() != StatusCode::kIoError) return stored;
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_warning >= std::chrono::minutes(1)) {
+      spdlog::warn("reader: cannot write the spool ({}); retrying", stored.message());
+      last_warning = now;
+    }
+    if (!Wait(backoff)) return Status::Ok();  // stopping: the parts are dropped at the next start
+    backoff = std::min(backoff * 2, std::chrono::milliseconds(10000));
+  }
+}
+
+Status Reader::DiscardParts() {
+  if (part_events_ == 0) return Status::Ok();
+  RETURN_IF_ERROR(spool_->DiscardParts());
+  part_events_ = 0;
+  return Status::Ok();
+}
+
 Status Reader::MarkIdle() {
-  if (unsaved_resume_ && events_.empty()) RETURN_IF_ERROR(Append(*unsaved_resume_));
+  if (unsaved_resume_ && events_.empty() && part_events_ == 0) {
+    RETURN_IF_ERROR(Append(*unsaved_resume_));
+  }
   if (dirty_since_close_) {
     ASSIGN_OR_RETURN(std::optional<uint64_t> closed, spool_->CloseBatch());
     (void)closed;

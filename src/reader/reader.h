@@ -48,6 +48,9 @@ struct ReaderOptions {
   // on_error_read: exit gives up after this many failed reconnections in a row.
   int reconnect_attempts_before_exit = 5;
   std::chrono::milliseconds max_backoff{30000};
+  // A source transaction is stored in parts of this many events (Spool::AppendPart), so the
+  // reader holds at most one part of it in memory however large it is.
+  size_t transaction_part_events = 10000;
 };
 
 struct ReaderStats {
@@ -93,6 +96,8 @@ class Reader {
   Status HandleQuery(EventStream& stream, const BinlogEvent& event);
   Status EndTransaction(const BinlogPosition& resume);
   Status Append(const BinlogPosition& resume);
+  Status AppendPart();
+  Status DiscardParts();
   Status MarkIdle();
   Result<uint32_t> ShapeVersion(const TableMap& map);
   bool Wait(std::chrono::milliseconds duration);
@@ -118,6 +123,7 @@ class Reader {
   std::optional<BinlogPosition> unsaved_resume_;  // after filtered-out transactions
   std::map<std::string, TableShape> shapes_;      // "schema.table" -> latest stored shape
   std::vector<RowChange> changes_;
+  uint64_t part_events_ = 0;  // events of the current transaction already stored as parts
   int consecutive_failures_ = 0;
   std::chrono::steady_clock::time_point last_close_ = std::chrono::steady_clock::now();
 };

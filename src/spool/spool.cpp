@@ -142,6 +142,15 @@ struct Spool::Impl {
   uint32_t source_id = 0;
   WriterRecord writer;
   ReplayedRecord replayed;
+  // Parts of the source transaction being appended (AppendPart): in the events column
+  // family, past the resume position, not in any batch until AppendTransaction commits them.
+  struct PendingParts {
+    EventKey first;
+    EventKey last;
+    uint64_t count = 0;
+    uint64_t bytes = 0;
+  };
+  std::optional<PendingParts> pending;
   std::map<uint64_t, BatchInfo> batches;  // open and closed
   bool needs_recovery = false;
   std::chrono::steady_clock::time_point last_sync = std::chrono::steady_clock::now();
@@ -271,6 +280,29 @@ struct Spool::Impl {
     if (!batches.empty()) return batches.rbegin()->second.last_key;
     if (replayed.batch_id != 0) return replayed.last_key;
     return std::nullopt;
+  }
+
+  // The key every committed event sorts below (an uncommitted part sorts at or above it):
+  // committed events lie before the resume position, parts of the next transaction after.
+  std::string UncommittedFrom() const {
+    return EncodeEventKey(EventKey{source_id, writer.resume.value_or(BinlogPosition{}), 0});
+  }
+  std::string EndOfSource() const {
+    return EncodeEventKey(EventKey{source_id, BinlogPosition{UINT32_MAX, UINT64_MAX}, UINT32_MAX}) +
+           '\xff';
+  }
+
+  // Deletes the parts of a transaction that was never committed (the process died, or the
+  // reader dropped them). Only events at or past the resume position go.
+  Status DeleteUncommitted(const std::string& from, const char* what) {
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), events));
+    it->Seek(from);
+    bool any = it->Valid() && it->key().ToStringView() < std::string_view(EndOfSource());
+    RETURN_IF_ERROR(FromRocks(it->status(), Context() + ": looking for uncommitted events"));
+    if (!any) return Status::Ok();
+    rocksdb::WriteBatch write;
+    write.DeleteRange(events, from, EndOfSource());
+    return Write(write, true, what);
   }
 
   uint64_t NextBatchId() const {
@@ -424,6 +456,11 @@ Result<Spool> Spool::Open(const SpoolOptions& options) {
         fmt::format("{} belongs to source id {}, not {}; is spool_dir shared between sources?",
                     impl->Context(), impl->source_id, options.source_id));
   }
+  if (!options.read_only) {
+    // Parts of a transaction whose commit never came: the reader reads it again.
+    RETURN_IF_ERROR(impl->DeleteUncommitted(impl->UncommittedFrom(),
+                                            "deleting an uncommitted transaction's parts"));
+  }
   return Spool(std::move(impl));
 }
 
@@ -433,15 +470,23 @@ Result<AppendResult> Spool::AppendTransaction(std::span<const ChangeEvent> event
   Impl& s = *impl_;
   std::lock_guard lock(s.mutex);
   RETURN_IF_ERROR(s.CheckWritable());
-  std::optional<EventKey> last_key = s.LastKey();
+  const std::optional<Impl::PendingParts>& pending = s.pending;
+  std::optional<EventKey> last_key = pending ? pending->last : s.LastKey();
   std::optional<BinlogPosition> stored_resume = s.writer.resume;
 
   if (events.empty()) {
-    if (stored_resume && resume <= *stored_resume) return AppendResult{0, false, true};
+    if (!pending && stored_resume && resume <= *stored_resume) {
+      return AppendResult{0, false, true};
+    }
+    if (pending && resume <= pending->last.position) {
+      return Status::InvalidArgument(fmt::format("{}: resume position {} is not after event {}",
+                                                 s.Context(), ToString(resume),
+                                                 Describe(pending->last)));
+    }
   } else {
     EventKey first = KeyOf(s.source_id, events.front());
     EventKey last = KeyOf(s.source_id, events.back());
-    if (last_key && last <= *last_key) {
+    if (!pending && last_key && last <= *last_key) {
       if (!stored_resume || resume <= *stored_resume) return AppendResult{0, false, true};
     }
     if (last_key && first <= *last_key) {
@@ -473,20 +518,25 @@ Result<AppendResult> Spool::AppendTransaction(std::span<const ChangeEvent> event
   rocksdb::WriteBatch write;
   std::string key;
   key.reserve(format::kEventKeySize);
-  if (!events.empty()) {
+  if (!events.empty() || pending) {
     if (writer.open_batch_id == 0) {
       opening = true;
       open_batch = BatchInfo{};
       open_batch->id = s.NextBatchId();
-      open_batch->first_key = KeyOf(s.source_id, events.front());
+      open_batch->first_key = pending ? pending->first : KeyOf(s.source_id, events.front());
       writer.open_batch_id = open_batch->id;
       writer.open_event_count = 0;
       writer.open_payload_bytes = 0;
     } else {
       open_batch = s.batches.at(writer.open_batch_id);
     }
-    EventKey previous{};
-    bool have_previous = false;
+    // The transaction's parts, already written, join the batch with this commit.
+    EventKey previous = pending ? pending->last : EventKey{};
+    bool have_previous = pending.has_value();
+    if (pending) {
+      writer.open_event_count += pending->count;
+      writer.open_payload_bytes += pending->bytes;
+    }
     for (const ChangeEvent& event : events) {
       EventKey event_key = KeyOf(s.source_id, event);
       if (have_previous && event_key <= previous) {
@@ -531,6 +581,7 @@ Result<AppendResult> Spool::AppendTransaction(std::span<const ChangeEvent> event
   SPOOL_KILL_POINT(closing ? "close.after_write" : "append.after_write");
 
   s.writer = writer;
+  s.pending.reset();
   AppendResult result;
   if (open_batch) {
     s.batches[open_batch->id] = *open_batch;
@@ -538,6 +589,60 @@ Result<AppendResult> Spool::AppendTransaction(std::span<const ChangeEvent> event
     result.batch_closed = closing;
   }
   return result;
+}
+
+Status Spool::AppendPart(std::span<const ChangeEvent> events, std::span<const TableShape> shapes) {
+  Impl& s = *impl_;
+  std::lock_guard lock(s.mutex);
+  RETURN_IF_ERROR(s.CheckWritable());
+  if (events.empty() && shapes.empty()) return Status::Ok();
+  std::optional<EventKey> last_key = s.pending ? s.pending->last : s.LastKey();
+  rocksdb::WriteBatch write;
+  std::string key;
+  Impl::PendingParts part = s.pending.value_or(Impl::PendingParts{});
+  for (const ChangeEvent& event : events) {
+    EventKey event_key = KeyOf(s.source_id, event);
+    if (last_key && event_key <= *last_key) {
+      return Status::InvalidArgument(
+          fmt::format("{}: event {} of a transaction part is not after the last stored event {}",
+                      s.Context(), Describe(event_key), Describe(*last_key)));
+    }
+    if (s.writer.resume && event_key.position < *s.writer.resume) {
+      return Status::InvalidArgument(fmt::format("{}: event {} is before the resume position {}",
+                                                 s.Context(), Describe(event_key),
+                                                 ToString(*s.writer.resume)));
+    }
+    if (part.count == 0) part.first = event_key;
+    last_key = event_key;
+    part.last = event_key;
+    key.clear();
+    AppendEventKey(event_key, &key);
+    EncodeEventValue(event, &s.value_buffer);
+    write.Put(s.events, key, s.value_buffer);
+    part.bytes += s.value_buffer.size();
+    ++part.count;
+  }
+  for (const TableShape& shape : shapes) {
+    write.Put(s.metadata, ShapeKey(shape.schema, shape.table, shape.version),
+              EncodeTableShape(shape));
+  }
+  // Not synced: the commit's synced write makes everything before it in the WAL durable.
+  SPOOL_KILL_POINT("part.before_write");
+  RETURN_IF_ERROR(s.Write(write, false, "appending part of a transaction"));
+  SPOOL_KILL_POINT("part.after_write");
+  if (part.count != 0) s.pending = part;
+  return Status::Ok();
+}
+
+Status Spool::DiscardParts() {
+  Impl& s = *impl_;
+  std::lock_guard lock(s.mutex);
+  RETURN_IF_ERROR(s.CheckWritable());
+  if (!s.pending) return Status::Ok();
+  RETURN_IF_ERROR(
+      s.DeleteUncommitted(EncodeEventKey(s.pending->first), "discarding a transaction's parts"));
+  s.pending.reset();
+  return Status::Ok();
 }
 
 Result<std::optional<uint64_t>> Spool::CloseBatch() {

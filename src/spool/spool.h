@@ -92,6 +92,15 @@ class Spool {
   Result<AppendResult> AppendTransaction(std::span<const ChangeEvent> events,
                                          const BinlogPosition& resume,
                                          std::span<const TableShape> shapes = {});
+  // A source transaction too large to hold in memory is appended in parts: AppendPart
+  // stores events (and new shapes) past the resume position without committing them; the
+  // AppendTransaction that follows (with the rest, possibly none, and the resume) commits
+  // them all into the open batch in order. Parts never committed — the process died, or
+  // DiscardParts after a ROLLBACK or a reconnection — are deleted, never replayed (Open
+  // deletes every event at or past the resume position). Same ordering rules as
+  // AppendTransaction; kIoError: nothing stored, call again.
+  Status AppendPart(std::span<const ChangeEvent> events, std::span<const TableShape> shapes = {});
+  Status DiscardParts();
   // The stream went idle: closes the open batch (synced) if it holds events. Returns the
   // closed batch's id, or nullopt when there was nothing to close.
   Result<std::optional<uint64_t>> CloseBatch();

@@ -324,3 +324,89 @@ TEST(Inspect, ShowsBatchesEventsAndStatsBesideARunningWriter) {
 
 }  // namespace
 }  // namespace chameleon::spool
+
+namespace chameleon::spool {
+namespace {
+
+// One large transaction t as parts: rows 0..n-1 of one rows event each part `per_part` long.
+std::vector<ChangeEvent> Rows(uint64_t t, uint32_t from, uint32_t to) {
+  std::vector<ChangeEvent> events;
+  for (uint32_t row = from; row < to; ++row)
+    events.push_back(spool_test::RowEvent(t, row));
+  return events;
+}
+
+TEST(SpoolParts, ATransactionInPartsIsCommittedWholeIntoTheOpenBatch) {
+  test_support::ScratchDir dir;
+  Spool spool = OpenOrDie(Options(dir, 1000));
+  AppendRange(spool, 0, 2);  // 1 + 2 rows
+  ASSERT_TRUE(spool.AppendPart(Rows(2, 0, 400)).ok());
+  ASSERT_TRUE(spool.AppendPart(Rows(2, 400, 800)).ok());
+  EXPECT_EQ(*spool.ResumePosition(), TransactionStart(2)) << "parts do not move the resume";
+  auto committed = spool.AppendTransaction(Rows(2, 800, 1000), TransactionStart(3));
+  ASSERT_TRUE(committed.ok()) << committed.status().message();
+  EXPECT_TRUE(committed->batch_closed);
+  auto batch = spool.OldestClosedBatch();
+  ASSERT_TRUE(batch);
+  EXPECT_EQ(batch->event_count, 1003U);
+  std::vector<ChangeEvent> events = ReadAll(spool, *batch);
+  ASSERT_EQ(events.size(), 1003U);
+  for (uint32_t row = 0; row < 1000; ++row)
+    EXPECT_EQ(events[3 + row], spool_test::RowEvent(2, row)) << row;
+}
+
+TEST(SpoolParts, PartsWithAnEmptyCommitAndAcrossABatchThatOpensWithThem) {
+  test_support::ScratchDir dir;
+  Spool spool = OpenOrDie(Options(dir, 1000));
+  ASSERT_TRUE(spool.AppendPart(Rows(5, 0, 10)).ok());
+  auto committed = spool.AppendTransaction({}, TransactionStart(6));
+  ASSERT_TRUE(committed.ok()) << committed.status().message();
+  EXPECT_FALSE(committed->already_stored);
+  ASSERT_TRUE(spool.CloseBatch().ok());
+  auto batch = spool.OldestClosedBatch();
+  ASSERT_TRUE(batch);
+  EXPECT_EQ(ReadAll(spool, *batch), Rows(5, 0, 10));
+}
+
+TEST(SpoolParts, UncommittedPartsAreGoneAfterACrashAndTheTransactionCanComeAgain) {
+  test_support::ScratchDir dir;
+  {
+    Spool spool = OpenOrDie(Options(dir, 1000));
+    AppendRange(spool, 0, 2);
+    ASSERT_TRUE(spool.AppendPart(Rows(2, 0, 300)).ok());
+    // The process dies here: no commit.
+  }
+  Spool spool = OpenOrDie(Options(dir, 1000));
+  EXPECT_EQ(*spool.ResumePosition(), TransactionStart(2));
+  auto tail = spool.ReadFrom(EventKey{1, TransactionStart(2), 0});
+  ASSERT_TRUE(tail.ok());
+  ChangeEvent event;
+  EXPECT_FALSE(tail->Next(&event).value()) << "an uncommitted part survived a restart";
+  // Read again from the binlog, the same transaction is stored, once.
+  ASSERT_TRUE(spool.AppendPart(Rows(2, 0, 300)).ok());
+  ASSERT_TRUE(spool.AppendTransaction(Rows(2, 300, 310), TransactionStart(3)).ok());
+  ASSERT_TRUE(spool.CloseBatch().ok());
+  EXPECT_EQ(spool.OldestClosedBatch()->event_count, 313U);
+}
+
+TEST(SpoolParts, DiscardedPartsLeaveNothingAndOrderIsChecked) {
+  test_support::ScratchDir dir;
+  Spool spool = OpenOrDie(Options(dir, 1000));
+  AppendRange(spool, 0, 3);
+  ASSERT_TRUE(spool.AppendPart(Rows(3, 0, 50)).ok());
+  ASSERT_TRUE(spool.DiscardParts().ok());  // ROLLBACK, or a reconnection
+  EXPECT_EQ(spool.AppendPart(Rows(1, 0, 1)).code(), StatusCode::kInvalidArgument)
+      << "a part before the resume position";
+  ASSERT_TRUE(spool.AppendPart(Rows(3, 0, 20)).ok());
+  EXPECT_EQ(spool.AppendPart(Rows(3, 10, 30)).code(), StatusCode::kInvalidArgument)
+      << "a part must follow the previous one";
+  ASSERT_TRUE(spool.AppendTransaction({}, TransactionStart(4)).ok());
+  ASSERT_TRUE(spool.CloseBatch().ok());
+  auto batch = spool.OldestClosedBatch();
+  std::vector<ChangeEvent> events = ReadAll(spool, *batch);
+  ASSERT_EQ(events.size(), 1U + 2U + 3U + 20U);
+  EXPECT_EQ(events.back(), spool_test::RowEvent(3, 19));
+}
+
+}  // namespace
+}  // namespace chameleon::spool
