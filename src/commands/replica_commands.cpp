@@ -14,6 +14,7 @@
 #include "catalogue/maintenance.h"
 #include "catalogue/progress.h"
 #include "catalogue/tables.h"
+#include "commands/daemon_metrics.h"
 #include "commands/handlers.h"
 #include "commands/spool_maintenance.h"
 #include "commands/steps.h"
@@ -138,11 +139,12 @@ void ReadLoop(reader::Reader& reader, ThreadResult* result) {
 }
 
 void ReplayLoop(Context& context, replayer::Replayer& replayer, const config::Source& source,
-                spdlog::logger& log, ThreadResult* result) {
+                spdlog::logger& log, DaemonMetrics& metrics, ThreadResult* result) {
   auto idle = std::chrono::milliseconds(1000L * std::max(1, source.sleep_loop_seconds));
   while (!stop_requested.load()) {
     auto outcome = replayer.ReplayOneBatch();
     if (!outcome.ok()) {
+      metrics.ReplayFailed();
       if (outcome.status().code() == StatusCode::kUnavailable) {
         // Nothing was lost and the batch stays in the spool: PostgreSQL may come back.
         log.warn("{}; trying again in {} s", outcome.status().message(), idle.count() / 1000);
@@ -154,6 +156,7 @@ void ReplayLoop(Context& context, replayer::Replayer& replayer, const config::So
       return;
     }
     if (outcome->has_value()) {
+      metrics.AfterBatch(**outcome);
       for (const std::string& table : (*outcome)->disabled_tables) {
         context.Notify(notify::Level::kError,
                        fmt::format("replica of source {}: table {} left the replica after "
@@ -289,6 +292,9 @@ int RunReplica(Context& context, const config::Config& config, const config::Sou
   }
   reader::Reader reader(read_options, &spool);
 
+  auto started_metrics = DaemonMetrics::Start(config, source);
+  if (!started_metrics.ok()) return reporter.Fail(started_metrics.status());
+  DaemonMetrics& metrics = **started_metrics;
   if (stop_requested.load()) {
     // Stopped while starting (systemctl stop, stop_replica): nothing was read or applied.
     reporter.Started();
@@ -308,7 +314,7 @@ int RunReplica(Context& context, const config::Config& config, const config::Sou
   ThreadResult replay_result;
   std::thread read_thread(ReadLoop, std::ref(reader), &read_result);
   std::thread replay_thread(ReplayLoop, std::ref(context), std::ref(replayer), std::cref(source),
-                            std::ref(**replay_log), &replay_result);
+                            std::ref(**replay_log), std::ref(metrics), &replay_result);
 
   Maintenance maintenance(source);
   auto next_prune = std::chrono::steady_clock::now();
@@ -326,8 +332,10 @@ int RunReplica(Context& context, const config::Config& config, const config::Sou
     }
     Status beat = catalogue::Heartbeat(connection, source.name, getpid());
     if (!beat.ok()) spdlog::warn("heartbeat: {}", beat.message());
-    Status reported = catalogue::RecordProgress(connection, record->id, Progress(reader, spool));
+    catalogue::ReplicaProgress progress = Progress(reader, spool);
+    Status reported = catalogue::RecordProgress(connection, record->id, progress);
     if (!reported.ok()) spdlog::warn("progress report: {}", reported.message());
+    metrics.Heartbeat(connection, source.name, reader.stats(), progress, record->id);
     maintenance.RunIfWanted(connection, spool);
     if (std::chrono::steady_clock::now() >= next_prune) {
       next_prune = std::chrono::steady_clock::now() + prune_every;

@@ -288,6 +288,11 @@ class BatchApply {
 
  private:
   pg::Connection& connection() { return *impl_.connection; }
+  int64_t* OperationCount(Operation operation) {
+    if (operation == Operation::kInsert) return &outcome_->inserted;
+    if (operation == Operation::kDelete) return &outcome_->deleted;
+    return &outcome_->updated;
+  }
 
   std::optional<Failure> Apply(const ChangeEvent& event);
   std::optional<Failure> ApplyDdl(const ChangeEvent& event);
@@ -420,6 +425,7 @@ std::optional<Failure> BatchApply::FlushPipeline() {
     ++outcome_->unmatched;
     --outcome_->replayed;
     const PendingStatement& statement = pending_[index];
+    --*OperationCount(statement.operation);
     // Logged, never silently accepted; the first few in full, then a count per batch.
     if (++unmatched_logged_ <= 10) {
       impl_.log->warn(
@@ -685,6 +691,7 @@ std::optional<Failure> BatchApply::Apply(const ChangeEvent& event) {
     return failure;
   }
   ++outcome_->replayed;
+  ++*OperationCount(event.operation);
   if (event.operation == Operation::kInsert) {
     if (copy_applier_ == applier) return AppendCopyRow(applier, event);
     return HoldInsert(applier, event);

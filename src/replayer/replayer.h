@@ -49,7 +49,10 @@ struct ReplayerOptions {
 
 struct BatchOutcome {
   uint64_t batch_id = 0;
-  int64_t replayed = 0;   // rows applied
+  int64_t replayed = 0;  // rows applied
+  int64_t inserted = 0;  // of which inserts, updates, deletes (for the metrics)
+  int64_t updated = 0;
+  int64_t deleted = 0;
   int64_t skipped = 0;    // events of tables not replicated, excluded or not yet consistent
   int64_t ddl = 0;        // DDL statements applied
   int64_t unmatched = 0;  // UPDATE/DELETE that found no row (logged)

@@ -150,5 +150,51 @@ TEST_F(ReplicaDaemon, AutoMaintenanceRunsWhenDue) {
   ASSERT_EQ(sandbox_.Run({"stop_replica", "--source", "mysql"}).exit_code, 0);
 }
 
+// GET /metrics of a local port through bash's /dev/tcp; "" when nothing answers.
+std::string ScrapeMetrics(int port) {
+  std::string command = "timeout 5 bash -c 'exec 3<>/dev/tcp/127.0.0.1/" + std::to_string(port) +
+                        " && printf \"GET /metrics HTTP/1.0\\r\\n\\r\\n\" >&3 && cat <&3' "
+                        "2>/dev/null";
+  std::string out;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return out;
+  char buffer[4096];
+  size_t got = 0;
+  while ((got = fread(buffer, 1, sizeof buffer, pipe)) > 0)
+    out.append(buffer, got);
+  pclose(pipe);
+  return out;
+}
+
+TEST_F(ReplicaDaemon, MetricsEndpointCountsWhatTheReplicaDoes) {
+  int port = 20000 + getpid() % 20000;
+  sandbox_.WriteConfig(sandbox_.ConfigYaml("metrics_port: " + std::to_string(port)));
+  ASSERT_EQ(sandbox_.Run({"start_replica", "--source", "mysql"}).exit_code, 0);
+  ASSERT_TRUE(WaitFor([&] { return Status() == "running true true"; })) << Status();
+  auto admin = test_support::MysqlAdmin();
+  ASSERT_TRUE(admin.Execute("USE `" + sandbox_.mysql_schema() + "`").ok());
+  ASSERT_TRUE(admin.Execute("INSERT INTO t VALUES (2, 'b'), (3, 'c')").ok());
+  ASSERT_TRUE(admin.Execute("UPDATE t SET v = 'z' WHERE id = 1").ok());
+  ASSERT_TRUE(admin.Execute("DELETE FROM t WHERE id = 3").ok());
+  ASSERT_TRUE(WaitFor([&] { return Rows() == "1=z 2=b"; })) << Rows();
+  std::string scraped;
+  // Counters move after each batch, gauges at the next heartbeat (5 s).
+  bool counted = WaitFor([&] {
+    scraped = ScrapeMetrics(port);
+    return scraped.find("chameleon_rows_replayed_total{source=\"mysql\",operation=\"delete\"} 1") !=
+               std::string::npos &&
+           scraped.find("chameleon_events_read_total{source=\"mysql\"} 4") != std::string::npos;
+  });
+  EXPECT_TRUE(counted) << scraped;
+  EXPECT_THAT(scraped, HasSubstr("HTTP/1.1 200"));
+  EXPECT_THAT(scraped,
+              HasSubstr("chameleon_rows_replayed_total{source=\"mysql\",operation=\"insert\"} 2"));
+  EXPECT_THAT(scraped,
+              HasSubstr("chameleon_rows_replayed_total{source=\"mysql\",operation=\"update\"} 1"));
+  EXPECT_THAT(scraped, HasSubstr("chameleon_up{source=\"mysql\"} 1"));
+  ASSERT_EQ(sandbox_.Run({"stop_replica", "--source", "mysql"}).exit_code, 0);
+  EXPECT_EQ(ScrapeMetrics(port), "") << "the endpoint goes with the daemon";
+}
+
 }  // namespace
 }  // namespace chameleon
