@@ -129,6 +129,7 @@ else
 fi
 
 step "Replica status"
+sleep 6  # the daemon reports its lags and spool every 5 s
 run "$binary" show_status --config "$config_name" --source demo
 
 cat <<DONE
