@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -249,6 +250,18 @@ int RunReplica(Context& context, const config::Config& config, const config::Sou
                           : "wait for the copy to finish";
     return reporter.Fail(Status::FailedPrecondition(
         fmt::format("source {} is {}; the replica cannot start: {}", source.name, status, fix)));
+  }
+  auto configured = source.schema_mappings;
+  auto registered = record->schema_mappings;
+  std::sort(configured.begin(), configured.end());
+  std::sort(registered.begin(), registered.end());
+  if (configured != registered) {
+    // The catalogue's tables follow its mappings: replaying by other ones would write rows
+    // into schemas the catalogue does not know, or drop the rows of schemas it does.
+    return reporter.Fail(Status::FailedPrecondition(fmt::format(
+        "schema_mappings of source {} in the configuration differ from the catalogue's ({}); "
+        "`chameleon update_schema_mappings --source {}` applies them first",
+        source.name, catalogue::MappingsToJson(record->schema_mappings), source.name)));
   }
   if (status == "running") {
     // The pid file lock is free, so its daemon is gone (kill -9, a crash): the catalogue

@@ -150,6 +150,18 @@ TEST_F(ReplicaDaemon, AutoMaintenanceRunsWhenDue) {
   ASSERT_EQ(sandbox_.Run({"stop_replica", "--source", "mysql"}).exit_code, 0);
 }
 
+TEST_F(ReplicaDaemon, EditedSchemaMappingsMustBeAppliedBeforeTheReplicaStarts) {
+  std::string yaml = sandbox_.ConfigYaml();
+  std::string mapping = ": " + sandbox_.destination_schema();
+  size_t at = yaml.find(mapping);
+  ASSERT_NE(at, std::string::npos);
+  sandbox_.WriteConfig(yaml.replace(at, mapping.size(), mapping + "_renamed"));
+  auto refused = sandbox_.Run({"start_replica", "--source", "mysql"});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_THAT(refused.err, HasSubstr("update_schema_mappings"));
+  EXPECT_EQ(Status().substr(0, 13), "initialised f");
+}
+
 // GET /metrics of a local port through bash's /dev/tcp; "" when nothing answers.
 std::string ScrapeMetrics(int port) {
   std::string command = "timeout 5 bash -c 'exec 3<>/dev/tcp/127.0.0.1/" + std::to_string(port) +
