@@ -6,7 +6,7 @@
 #
 #   tools/crashtest.sh [--kills N] [--seed S] [--build DIR | --test-binary PATH] [--keep-servers]
 #
-#   --kills N        SIGKILLs of the daemon (default 20; ctest runs 6)
+#   --kills N        SIGKILLs of the daemon (default 20; ctest runs 20 too)
 #   --seed S         replays the random choices of an earlier run (printed by every run)
 #   --build DIR      the build to use (default build/release); replica_crash_test is built there
 #   --test-binary P  a built replica_crash_test (what ctest passes)

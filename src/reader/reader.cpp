@@ -144,6 +144,9 @@ Status Reader::Run() {
   std::chrono::milliseconds backoff =
       std::min<std::chrono::milliseconds>(std::chrono::milliseconds(1000), options_.max_backoff);
   auto last_warning = std::chrono::steady_clock::time_point();
+  // A batch left open by the previous process (stopped or killed) closes at the first idle
+  // moment like one of ours: otherwise a quiet source would never replay its last changes.
+  dirty_since_close_ = spool_->Summary().open_batch_id != 0;
   while (!stop_) {
     std::optional<BinlogPosition> resume = spool_->ResumePosition();
     if (!resume) resume = options_.start;

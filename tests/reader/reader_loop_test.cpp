@@ -254,6 +254,37 @@ TEST_F(ReaderLoopTest, StreamsCutAnywhereResumeWithoutLossOrDuplicates) {
   }
 }
 
+// The crash test found it: a daemon killed (or stopped) with an open batch, restarted on a quiet
+// source, must still close that batch, or its changes would never be replayed.
+TEST_F(ReaderLoopTest, ClosesABatchLeftOpenByThePreviousProcessWhenIdle) {
+  std::vector<ChangeEvent> events;
+  BinlogPosition resume;
+  {
+    auto reference = spool::Spool::Open({dir_.path() / "reference", 1, 10000});
+    ASSERT_TRUE(reference.ok());
+    ASSERT_TRUE(RunOnce(*reference, source_).ok());
+    events = ReadAll(*reference);
+    resume = reference->ResumePosition().value();
+  }
+  ASSERT_FALSE(events.empty());
+  {
+    // What a killed reader leaves: every transaction stored, the batch still open.
+    auto spool = OpenSpool();
+    ASSERT_TRUE(spool.ok());
+    auto appended = spool->AppendTransaction(events, resume);
+    ASSERT_TRUE(appended.ok()) << appended.status().message();
+    ASSERT_FALSE(appended->batch_closed);
+    ASSERT_FALSE(spool->OldestClosedBatch().has_value());
+  }
+  auto spool = OpenSpool();
+  ASSERT_TRUE(spool.ok());
+  ASSERT_TRUE(RunOnce(*spool, source_).ok());  // nothing new in the binlog past `resume`
+  std::optional<spool::BatchInfo> closed = spool->OldestClosedBatch();
+  ASSERT_TRUE(closed.has_value()) << "the batch left open was never closed";
+  EXPECT_EQ(closed->event_count, events.size());
+  EXPECT_EQ(ReadAll(*spool), events);
+}
+
 TEST_F(ReaderLoopTest, NoStartPositionIsAClearError) {
   auto spool = OpenSpool();
   ASSERT_TRUE(spool.ok());
