@@ -139,8 +139,9 @@ void ReadLoop(reader::Reader& reader, ThreadResult* result) {
   }
 }
 
-void ReplayLoop(Context& context, replayer::Replayer& replayer, const config::Source& source,
-                spdlog::logger& log, DaemonMetrics& metrics, ThreadResult* result) {
+void ReplayLoop(Context& context, replayer::Replayer& replayer, const spool::Spool& spool,
+                const config::Source& source, spdlog::logger& log, DaemonMetrics& metrics,
+                ThreadResult* result) {
   auto idle = std::chrono::milliseconds(1000L * std::max(1, source.sleep_loop_seconds));
   while (!stop_requested.load()) {
     auto outcome = replayer.ReplayOneBatch();
@@ -166,8 +167,8 @@ void ReplayLoop(Context& context, replayer::Replayer& replayer, const config::So
                                    source.name, table, source.name));
       }
     }
-    // Idle: nothing closed yet. A closed batch follows the reader's within about a second.
-    if (!outcome->has_value()) SleepUnlessStopped(std::min(idle, std::chrono::milliseconds(200)));
+    // Idle: woken as soon as the reader closes a batch (short waits: a stop is seen quickly).
+    if (!outcome->has_value()) (void)spool.WaitForClosedBatch(std::chrono::milliseconds(200));
   }
 }
 
@@ -326,8 +327,9 @@ int RunReplica(Context& context, const config::Config& config, const config::Sou
   ThreadResult read_result;
   ThreadResult replay_result;
   std::thread read_thread(ReadLoop, std::ref(reader), &read_result);
-  std::thread replay_thread(ReplayLoop, std::ref(context), std::ref(replayer), std::cref(source),
-                            std::ref(**replay_log), std::ref(metrics), &replay_result);
+  std::thread replay_thread(ReplayLoop, std::ref(context), std::ref(replayer), std::cref(spool),
+                            std::cref(source), std::ref(**replay_log), std::ref(metrics),
+                            &replay_result);
 
   Maintenance maintenance(source);
   auto next_prune = std::chrono::steady_clock::now();

@@ -394,9 +394,15 @@ Status Reader::EndTransaction(const BinlogPosition& resume) {
     return Status::Ok();
   }
   RETURN_IF_ERROR(Append(resume));
+  if (!dirty_since_close_) return Status::Ok();
+  auto since_close = std::chrono::steady_clock::now() - last_close_;
   auto period = std::chrono::seconds(std::max(1, options_.source.sleep_loop_seconds));
-  if (dirty_since_close_ && std::chrono::steady_clock::now() - last_close_ >= period) {
-    // A steady trickle never idles: close on time too, so replay lag stays bounded.
+  bool replayer_waiting = options_.eager_close_after.count() > 0 &&
+                          since_close >= options_.eager_close_after &&
+                          !spool_->OldestClosedBatch().has_value();
+  if (since_close >= period || replayer_waiting) {
+    // A steady trickle never idles: close on time too, so replay lag stays bounded; and at
+    // once while the replayer has nothing to do.
     ASSIGN_OR_RETURN(std::optional<uint64_t> closed, spool_->CloseBatch());
     (void)closed;
     dirty_since_close_ = false;

@@ -44,7 +44,14 @@ struct ReaderOptions {
   std::optional<BinlogPosition> start;
   // Per-table copy points: rows of a table before its point are older than its init copy.
   std::map<std::string, BinlogPosition> table_copy_positions;  // "schema.table" -> position
-  uint32_t heartbeat_period_ms = 1000;                         // also bounds how long Stop() waits
+  // The server's heartbeat on a quiet stream: the idle moment that closes the open batch (so
+  // it bounds the replay lag of a source's last changes); also bounds how long Stop() waits.
+  uint32_t heartbeat_period_ms = 250;
+  // While the replayer waits for work (no closed batch in the spool), a transaction's end
+  // closes the open batch once the last close is this old: a lone change is replayed at once,
+  // a busy replayer still gets batches of replica_batch_size. 0: close on size, sleep_loop
+  // and idle moments only.
+  std::chrono::milliseconds eager_close_after{100};
   // on_error_read: exit gives up after this many failed reconnections in a row.
   int reconnect_attempts_before_exit = 5;
   std::chrono::milliseconds max_backoff{30000};

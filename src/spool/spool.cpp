@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstdarg>
 #include <cstdio>
 #include <map>
@@ -138,6 +139,7 @@ struct Spool::Impl {
 
   // Everything below mirrors what is on disk; it changes only after a successful write.
   mutable std::mutex mutex;
+  mutable std::condition_variable batch_closed;  // the replayer waits on it when idle
   bool created_now = false;
   uint32_t source_id = 0;
   WriterRecord writer;
@@ -588,6 +590,7 @@ Result<AppendResult> Spool::AppendTransaction(std::span<const ChangeEvent> event
     result.batch_id = open_batch->id;
     result.batch_closed = closing;
   }
+  if (closing) s.batch_closed.notify_all();
   return result;
 }
 
@@ -666,6 +669,7 @@ Result<std::optional<uint64_t>> Spool::CloseBatch() {
   SPOOL_KILL_POINT("idle_close.after_write");
   s.writer = writer;
   s.batches[batch.id] = batch;
+  s.batch_closed.notify_all();
   return std::optional<uint64_t>(batch.id);
 }
 
@@ -680,6 +684,14 @@ std::optional<BatchInfo> Spool::OldestClosedBatch() const {
   const BatchInfo& oldest = impl_->batches.begin()->second;
   if (oldest.state != BatchState::kClosed) return std::nullopt;
   return oldest;
+}
+
+bool Spool::WaitForClosedBatch(std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(impl_->mutex);
+  auto closed_waiting = [this] {
+    return !impl_->batches.empty() && impl_->batches.begin()->second.state == BatchState::kClosed;
+  };
+  return impl_->batch_closed.wait_for(lock, timeout, closed_waiting);
 }
 
 Result<EventCursor> Spool::ReadBatch(const BatchInfo& batch) const {

@@ -2,6 +2,7 @@
 // data flow 3-5; on-disk layout in FORMAT.md). RocksDB stays behind the pimpl.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -109,6 +110,8 @@ class Spool {
 
   // --- replayer side ---
   std::optional<BatchInfo> OldestClosedBatch() const;
+  // Waits up to `timeout` for a closed batch (woken when one closes); whether one is there.
+  bool WaitForClosedBatch(std::chrono::milliseconds timeout) const;
   Result<EventCursor> ReadBatch(const BatchInfo& batch) const;
   Result<TableShape> FindShape(const std::string& schema, const std::string& table,
                                uint32_t version) const;
