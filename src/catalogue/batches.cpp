@@ -23,13 +23,16 @@ Status RecordReplayedBatch(pg::Connection& connection, const ReplayedBatch& batc
       connection,
       "INSERT INTO sch_chameleon.t_replica_batch (i_id_source, i_spool_batch, t_binlog_name, "
       "i_binlog_position, t_last_binlog_name, i_last_binlog_position, b_started, b_processed, "
-      "b_replayed, ts_processed, ts_replayed, i_replayed, i_skipped, i_ddl, i_unmatched) "
+      "b_replayed, ts_processed, ts_replayed, i_replayed, i_skipped, i_ddl, i_unmatched, "
+      "t_resume_binlog_name, i_resume_binlog_position) "
       "VALUES ($1::bigint, $2::bigint, $3, $4::bigint, $5, $6::bigint, true, true, true, "
-      "clock_timestamp(), clock_timestamp(), $7::bigint, $8::bigint, $9::bigint, $10::bigint)",
+      "clock_timestamp(), clock_timestamp(), $7::bigint, $8::bigint, $9::bigint, $10::bigint, "
+      "nullif($11, ''), CASE WHEN $11 = '' THEN NULL ELSE $12::bigint END)",
       {source, std::to_string(batch.spool_batch_id), batch.first_binlog_name,
        std::to_string(batch.first_binlog_position), batch.last_binlog_name,
        std::to_string(batch.last_binlog_position), std::to_string(batch.replayed),
-       std::to_string(batch.skipped), std::to_string(batch.ddl), std::to_string(batch.unmatched)});
+       std::to_string(batch.skipped), std::to_string(batch.ddl), std::to_string(batch.unmatched),
+       batch.resume_binlog_name, std::to_string(batch.resume_binlog_position)});
   if (!inserted.ok()) {
     if (connection.last_sqlstate() == "23505") {
       return Status::AlreadyExists("spool batch " + std::to_string(batch.spool_batch_id) +
@@ -51,7 +54,8 @@ Status RecordReplayedBatch(pg::Connection& connection, const ReplayedBatch& batc
 Result<LastReplayedBatch> LastReplayed(pg::Connection& connection, int64_t source_id) {
   ASSIGN_OR_RETURN(pg::Rows rows,
                    connection.Query("SELECT i_spool_batch, t_last_binlog_name, "
-                                    "i_last_binlog_position FROM sch_chameleon.t_replica_batch "
+                                    "i_last_binlog_position, t_resume_binlog_name, "
+                                    "i_resume_binlog_position FROM sch_chameleon.t_replica_batch "
                                     "WHERE i_id_source = $1::bigint AND b_replayed "
                                     "AND i_spool_batch IS NOT NULL "
                                     "ORDER BY i_spool_batch DESC LIMIT 1",
@@ -61,6 +65,10 @@ Result<LastReplayedBatch> LastReplayed(pg::Connection& connection, int64_t sourc
   last.spool_batch_id = static_cast<uint64_t>(rows.Integer(0, 0));
   last.last_binlog_name = rows.Value(0, 1);
   if (!rows.IsNull(0, 2)) last.last_binlog_position = rows.Integer(0, 2);
+  if (!rows.IsNull(0, 3) && !rows.IsNull(0, 4)) {
+    last.resume_binlog_name = rows.Value(0, 3);
+    last.resume_binlog_position = rows.Integer(0, 4);
+  }
   return last;
 }
 

@@ -21,6 +21,9 @@ struct ReplayedBatch {
   int64_t first_binlog_position = 0;
   std::string last_binlog_name;  // its last event
   int64_t last_binlog_position = 0;
+  // Version 5: where reading resumes after the batch's last transaction (empty: unknown).
+  std::string resume_binlog_name;
+  int64_t resume_binlog_position = 0;
   int64_t replayed = 0;  // rows applied
   int64_t skipped = 0;   // events of tables not replicated, excluded or not yet consistent
   int64_t ddl = 0;
@@ -36,6 +39,8 @@ struct LastReplayedBatch {
   uint64_t spool_batch_id = 0;  // 0: nothing replayed from a spool yet
   std::optional<std::string> last_binlog_name;
   std::optional<int64_t> last_binlog_position;
+  std::optional<std::string> resume_binlog_name;  // where a lost spool resumes reading
+  std::optional<int64_t> resume_binlog_position;
 };
 
 // The newest replayed spool batch of the source: what startup reconciliation compares with.

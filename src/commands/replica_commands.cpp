@@ -210,17 +210,26 @@ Result<BinlogPosition> StartPosition(pg::Connection& connection, const std::stri
 }
 
 // The spool's state when the daemon starts: batches the catalogue has applied are removed
-// (a crash between COMMIT and the spool delete). A spool lost while the catalogue has
-// replayed batches cannot say where reading must resume without applying a transaction
-// twice or losing one: that is refused with what to do.
+// (a crash between COMMIT and the spool delete). A lost spool resumes from the position the
+// catalogue recorded after its last batch; without one (batches recorded before catalogue
+// version 5) reading cannot resume without applying a transaction twice or losing one: that
+// is refused with what to do.
 Status ReconcileSpool(replayer::Replayer& replayer, const config::Source& source) {
   auto reconciled = replayer.Reconcile();
-  if (reconciled.ok()) return Status::Ok();
+  if (reconciled.ok()) {
+    if (reconciled->resumed_from_catalogue) {
+      spdlog::warn(
+          "source {}: the spool in {} was missing or empty; reading resumes from the "
+          "catalogue's position {} (after the last batch PostgreSQL has)",
+          source.name, source.spool_dir.string(), ToString(*reconciled->resumed_from_catalogue));
+    }
+    return Status::Ok();
+  }
   if (reconciled.status().code() == StatusCode::kNotFound) {
     return Status::FailedPrecondition(fmt::format(
-        "{}; the spool in {} is missing or empty while the catalogue has replayed batches of "
-        "source {}: restore the spool directory, or run `chameleon init_replica --source {}` to "
-        "copy the data again",
+        "{}; the spool in {} is missing or empty and the catalogue has no position to resume "
+        "from (its last batch of source {} was recorded by an older chameleon): restore the "
+        "spool directory, or run `chameleon init_replica --source {}` to copy the data again",
         reconciled.status().message(), source.spool_dir.string(), source.name, source.name));
   }
   return reconciled.status();

@@ -732,6 +732,10 @@ std::optional<Failure> BatchApply::Run() {
   record.first_binlog_position = static_cast<int64_t>(batch_.first_key.position.position);
   record.last_binlog_name = impl_.FileName(batch_.last_key.position.file_number);
   record.last_binlog_position = static_cast<int64_t>(batch_.last_key.position.position);
+  if (batch_.resume) {
+    record.resume_binlog_name = impl_.FileName(batch_.resume->file_number);
+    record.resume_binlog_position = static_cast<int64_t>(batch_.resume->position);
+  }
   record.replayed = outcome_->replayed;
   record.skipped = outcome_->skipped;
   record.ddl = outcome_->ddl;
@@ -919,12 +923,29 @@ Result<spool::ReconcileReport> Replayer::Reconcile() {
           BinlogPosition{*file_number, static_cast<uint64_t>(*last.last_binlog_position)};
     }
   }
-  ASSIGN_OR_RETURN(spool::ReconcileReport report, impl_->core.spool.Reconcile(state));
-  for (uint64_t id : report.deleted_batch_ids) {
+  Result<spool::ReconcileReport> reconciled = impl_->core.spool.Reconcile(state);
+  if (!reconciled.ok() && reconciled.status().code() == StatusCode::kNotFound &&
+      last.resume_binlog_name && last.resume_binlog_position) {
+    // The spool is lost, but the catalogue knows where reading resumes after the last batch
+    // it applied: everything it has is behind that position, everything it lacks after it.
+    ASSIGN_OR_RETURN(uint32_t file_number, ParseBinlogFileNumber(*last.resume_binlog_name));
+    BinlogPosition resume{file_number, static_cast<uint64_t>(*last.resume_binlog_position)};
+    RETURN_IF_ERROR(impl_->core.spool.ResetFromCatalogue(state, resume));
+    impl_->core.log->warn(
+        "{}: reading resumes at {}:{}, right after batch {} (the last one PostgreSQL has); the "
+        "binlog must still hold that position",
+        reconciled.status().message(), *last.resume_binlog_name, resume.position,
+        last.spool_batch_id);
+    spool::ReconcileReport report;
+    report.resumed_from_catalogue = resume;
+    return report;
+  }
+  if (!reconciled.ok()) return reconciled.status();
+  for (uint64_t id : reconciled->deleted_batch_ids) {
     impl_->core.log->info("batch {} was committed before the last stop; removed from the spool",
                           id);
   }
-  return report;
+  return reconciled;
 }
 
 Result<std::optional<BatchOutcome>> Replayer::ReplayOneBatch() {

@@ -73,7 +73,10 @@ class Replayer {
   ~Replayer();
 
   // Startup: removes from the spool the batches the catalogue says are replayed (a crash
-  // between COMMIT and MarkReplayed). kNotFound/kFailedPrecondition as Spool::Reconcile.
+  // between COMMIT and MarkReplayed). A lost (missing or empty) spool takes the position the
+  // catalogue recorded after its last batch (report.resumed_from_catalogue); kNotFound when
+  // the catalogue has none (batches of a catalogue older than version 5);
+  // kFailedPrecondition as Spool::Reconcile.
   Result<spool::ReconcileReport> Reconcile();
 
   // Applies the oldest closed batch exactly once; nullopt when none waits. Retryable

@@ -4,6 +4,7 @@
 
 #include <compare>
 #include <cstdint>
+#include <optional>
 
 #include "common/status.h"
 #include "event/binlog_position.h"
@@ -37,6 +38,9 @@ struct BatchInfo {
   EventKey last_key;  // inclusive
   uint64_t event_count = 0;
   uint64_t payload_bytes = 0;  // encoded event values, before RocksDB compression
+  // Set when the batch closes: where reading resumes after its last transaction. The
+  // catalogue records it with the replayed batch, so a lost spool resumes from there.
+  std::optional<BinlogPosition> resume;
 
   bool operator==(const BatchInfo&) const = default;
 };

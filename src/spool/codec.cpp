@@ -305,6 +305,18 @@ void PutEventKeyInto(std::string* out, const EventKey& key) {
   AppendEventKey(key, out);
 }
 
+void PutPosition(std::string* out, const BinlogPosition& position) {
+  PutBigEndian(out, position.file_number, 4);
+  PutBigEndian(out, position.position, 8);
+}
+
+bool ReadPosition(ByteReader& in, BinlogPosition& position) {
+  uint64_t file = 0;
+  if (!in.BigEndian(file, 4) || !in.BigEndian(position.position, 8)) return false;
+  position.file_number = static_cast<uint32_t>(file);
+  return true;
+}
+
 bool ReadEventKey(ByteReader& in, EventKey& key) {
   uint64_t source = 0;
   uint64_t file = 0;
@@ -493,6 +505,7 @@ std::string EncodeBatchRecord(const BatchInfo& batch) {
   PutEventKeyInto(&out, batch.last_key);
   PutVarint(&out, batch.event_count);
   PutVarint(&out, batch.payload_bytes);
+  if (batch.resume) PutPosition(&out, *batch.resume);  // optional trailing field
   return out;
 }
 
@@ -505,8 +518,13 @@ Result<BatchInfo> DecodeBatchRecord(uint64_t batch_id, std::string_view value) {
   if (!in.Byte(state) || state < static_cast<uint8_t>(BatchState::kOpen) ||
       state > static_cast<uint8_t>(BatchState::kReplayed) || !ReadEventKey(in, batch.first_key) ||
       !ReadEventKey(in, batch.last_key) || !in.Varint(batch.event_count) ||
-      !in.Varint(batch.payload_bytes) || !in.empty()) {
+      !in.Varint(batch.payload_bytes)) {
     return Truncated("batch record");
+  }
+  if (!in.empty()) {
+    BinlogPosition resume;
+    if (!ReadPosition(in, resume) || !in.empty()) return Truncated("batch record");
+    batch.resume = resume;
   }
   batch.state = static_cast<BatchState>(state);
   return batch;
@@ -516,10 +534,7 @@ std::string EncodeWriterRecord(const WriterRecord& record) {
   std::string out;
   PutByte(&out, format::kRecordVersion);
   PutByte(&out, record.resume ? 1 : 0);
-  if (record.resume) {
-    PutBigEndian(&out, record.resume->file_number, 4);
-    PutBigEndian(&out, record.resume->position, 8);
-  }
+  if (record.resume) PutPosition(&out, *record.resume);
   PutVarint(&out, record.open_batch_id);
   PutVarint(&out, record.open_event_count);
   PutVarint(&out, record.open_payload_bytes);
@@ -534,10 +549,9 @@ Result<WriterRecord> DecodeWriterRecord(std::string_view value) {
   uint8_t has_resume = 0;
   if (!in.Byte(has_resume) || has_resume > 1) return Truncated("writer record");
   if (has_resume == 1) {
-    uint64_t file = 0;
-    uint64_t position = 0;
-    if (!in.BigEndian(file, 4) || !in.BigEndian(position, 8)) return Truncated("writer record");
-    record.resume = BinlogPosition{static_cast<uint32_t>(file), position};
+    BinlogPosition resume;
+    if (!ReadPosition(in, resume)) return Truncated("writer record");
+    record.resume = resume;
   }
   if (!in.Varint(record.open_batch_id) || !in.Varint(record.open_event_count) ||
       !in.Varint(record.open_payload_bytes) || !ReadEventKey(in, record.open_last_key) ||

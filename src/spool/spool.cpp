@@ -52,7 +52,7 @@ class SpoolInfoLog final : public rocksdb::Logger {
       : rocksdb::Logger(rocksdb::InfoLogLevel::INFO_LEVEL),
         file_(file ? std::fopen(file->c_str(), "a") : nullptr) {}
   ~SpoolInfoLog() override {
-    if (file_ != nullptr) std::fclose(file_);
+    if (file_ != nullptr) (void)std::fclose(file_);  // a lost line of RocksDB's log: no matter
   }
   SpoolInfoLog(const SpoolInfoLog&) = delete;
   SpoolInfoLog& operator=(const SpoolInfoLog&) = delete;
@@ -61,9 +61,10 @@ class SpoolInfoLog final : public rocksdb::Logger {
   void Logv(const char* format, va_list arguments) override {
     std::lock_guard lock(mutex_);
     if (file_ == nullptr) return;
-    std::vfprintf(file_, format, arguments);
-    std::fputc('\n', file_);
-    std::fflush(file_);
+    // Lines that cannot be written are dropped (see above): nothing to do with the results.
+    (void)std::vfprintf(file_, format, arguments);
+    (void)std::fputc('\n', file_);
+    (void)std::fflush(file_);
     // Keep it bounded: the spool runs for months; the last few MB are what anyone reads.
     if (std::ftell(file_) > kMaxBytes) file_ = std::freopen(nullptr, "w", file_);
   }
@@ -567,6 +568,7 @@ Result<AppendResult> Spool::AppendTransaction(std::span<const ChangeEvent> event
   bool closing = open_batch && open_batch->event_count >= s.options.batch_size_events;
   if (closing) {
     open_batch->state = BatchState::kClosed;
+    open_batch->resume = resume;
     writer.open_batch_id = 0;
     writer.open_event_count = 0;
     writer.open_payload_bytes = 0;
@@ -656,6 +658,9 @@ Result<std::optional<uint64_t>> Spool::CloseBatch() {
   BatchInfo batch = s.batches.at(s.writer.open_batch_id);
   RETURN_IF_ERROR(CheckBatchTransition(batch.state, BatchState::kClosed));
   batch.state = BatchState::kClosed;
+  // Nothing stored lies between the batch's end and the resume position (a transaction's
+  // uncommitted parts lie past it): reading resumes there after this batch.
+  batch.resume = s.writer.resume;
   WriterRecord writer = s.writer;
   writer.open_batch_id = 0;
   writer.open_event_count = 0;

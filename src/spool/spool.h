@@ -43,6 +43,8 @@ struct AppendResult {
 
 struct ReconcileReport {
   std::vector<uint64_t> deleted_batch_ids;
+  // The spool was lost and now resumes from the catalogue's position (Replayer::Reconcile).
+  std::optional<BinlogPosition> resumed_from_catalogue;
 };
 
 // Forward iterator over a key range of the events column family. Holds one decoded event

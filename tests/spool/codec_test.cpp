@@ -221,7 +221,8 @@ TEST(TableShape, RoundTrips) {
 }
 
 TEST(MetadataRecords, RoundTrip) {
-  BatchInfo batch{9, BatchState::kClosed, {1, {2, 3}, 4}, {1, {5, 6000000000ULL}, 7}, 100, 5000};
+  BatchInfo batch{9, BatchState::kClosed, {1, {2, 3}, 4}, {1, {5, 6000000000ULL}, 7}, 100, 5000,
+                  {}};
   EXPECT_EQ(*DecodeBatchRecord(9, EncodeBatchRecord(batch)), batch);
   EXPECT_EQ(*DecodeBatchKey(BatchKey(9)), 9U);
   EXPECT_LT(BatchKey(255), BatchKey(256));
@@ -234,6 +235,20 @@ TEST(MetadataRecords, RoundTrip) {
   std::string newer = EncodeBatchRecord(batch);
   newer[0] = 2;
   EXPECT_EQ(DecodeBatchRecord(9, newer).status().code(), StatusCode::kCorruption);
+}
+
+// A closed batch carries where reading resumes after it; records written before that field
+// existed (no trailing bytes) still read, without it; a cut field is corruption.
+TEST(MetadataRecords, BatchResumePositionIsAnOptionalTrailingField) {
+  BatchInfo batch{9, BatchState::kClosed, {1, {2, 3}, 4}, {1, {5, 600}, 7}, 100, 5000, {}};
+  std::string without = EncodeBatchRecord(batch);
+  batch.resume = BinlogPosition{5, 5000000000ULL};
+  std::string with = EncodeBatchRecord(batch);
+  EXPECT_EQ(with.size(), without.size() + 12);
+  EXPECT_EQ(*DecodeBatchRecord(9, with), batch);
+  EXPECT_FALSE(DecodeBatchRecord(9, without)->resume.has_value());
+  EXPECT_EQ(DecodeBatchRecord(9, with.substr(0, with.size() - 3)).status().code(),
+            StatusCode::kCorruption);
 }
 
 }  // namespace

@@ -83,6 +83,7 @@ TEST(Spool, ClosesABatchAtATransactionBoundaryOnceItIsFull) {
   EXPECT_EQ(oldest->first_key.position, TransactionStart(0));
   EXPECT_EQ(oldest->last_key.position, TransactionStart(3));
   EXPECT_EQ(*spool.ResumePosition(), TransactionStart(4));
+  EXPECT_EQ(oldest->resume, TransactionStart(4)) << "where reading resumes after the batch";
   // Transaction 4 (5 rows) then 5 (1 row) and 6 (2 rows): 8 < 10, batch 2 stays open...
   AppendRange(spool, 4, 7);
   std::vector<BatchInfo> batches = spool.Batches();
@@ -93,6 +94,7 @@ TEST(Spool, ClosesABatchAtATransactionBoundaryOnceItIsFull) {
   auto closed = spool.CloseBatch();
   ASSERT_TRUE(closed.ok());
   EXPECT_EQ(*closed, std::optional<uint64_t>(2));
+  EXPECT_EQ(spool.Batches()[1].resume, TransactionStart(7));
   auto nothing = spool.CloseBatch();
   ASSERT_TRUE(nothing.ok());
   EXPECT_FALSE(*nothing);
@@ -104,6 +106,12 @@ TEST(Spool, ClosesABatchAtATransactionBoundaryOnceItIsFull) {
   ASSERT_TRUE(result.ok());
   EXPECT_TRUE(result->batch_closed);
   EXPECT_EQ(spool.Batches().back().event_count, 25U);
+  // The open batch has no resume position yet (StateSurvivesReopen: the closed ones keep it).
+  AppendRange(spool, 8, 9);
+  batches = spool.Batches();
+  ASSERT_EQ(batches.size(), 4U);
+  EXPECT_EQ(batches[2].resume, TransactionStart(8));
+  EXPECT_FALSE(batches[3].resume.has_value());
 }
 
 TEST(Spool, StateSurvivesReopenIncludingTheOpenBatch) {
@@ -114,6 +122,7 @@ TEST(Spool, StateSurvivesReopenIncludingTheOpenBatch) {
     AppendRange(spool, 0, 6);
     before = spool.Batches();
   }
+  ASSERT_TRUE(before.front().resume.has_value());
   Spool spool = OpenOrDie(Options(dir, 10));
   EXPECT_EQ(spool.Batches(), before);
   EXPECT_EQ(*spool.ResumePosition(), TransactionStart(6));
