@@ -89,7 +89,8 @@ Lags ComputeLags(const ProgressTimes& times, double now) {
   auto since = [now](double then) { return std::max(0.0, now - then); };
   Lags lags;
   if (CaughtUp(times)) {
-    lags.read_seconds = since(*times.caught_up_at);
+    // Not now - caught_up_at: that would count the time since the report as lag.
+    lags.read_seconds = std::max(0.0, times.reported_at.value_or(now) - *times.caught_up_at);
   } else if (times.last_event_time) {
     lags.read_seconds = since(*times.last_event_time);
   }

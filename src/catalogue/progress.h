@@ -44,6 +44,7 @@ struct ProgressTimes {
   std::optional<double> all_applied_at;            // the last report where nothing waited
   std::optional<double> last_replayed_event_time;  // source time of the last event applied
   std::optional<uint64_t> batches_waiting;         // nullopt: the daemon never reported
+  std::optional<double> reported_at;               // the report these come from (daemon clock)
 };
 
 struct Lags {
@@ -56,8 +57,10 @@ struct Lags {
 bool CaughtUp(const ProgressTimes& times);
 
 // The lags at `now`. Pure.
-// Read lag: now - caught_up_at when caught up (near zero while heartbeats flow, growing
-// when they stop); otherwise now - the source time of the last event read.
+// Read lag: when caught up, reported_at - caught_up_at: how long before its last report the
+// reader last heard the source say "nothing more" (near zero while heartbeats flow, growing
+// report by report when they stop; a daemon that stops reporting is shown dead or stale, not
+// lagging); otherwise now - the source time of the last event read.
 // Replay lag: 0 when nothing waits (no closed batch waiting and the reader caught up);
 // otherwise now - the oldest source time an unapplied event can have: the later of the last
 // applied event's time and the last moment when everything was applied (an upper bound).

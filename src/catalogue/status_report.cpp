@@ -120,6 +120,7 @@ Result<std::vector<SourceStatus>> QuerySourceStatus(pg::Connection& connection,
     std::optional<double> reported = OptionalDouble(rows, row, 18);
     std::optional<double> reported_daemon = OptionalDouble(rows, row, 19);
     std::optional<double> replayed_at = OptionalDouble(rows, row, 21);
+    times.reported_at = reported_daemon;
 
     status.last_read = FormatTime(times.last_event_time);
     status.last_replay = FormatTime(times.last_replayed_event_time);

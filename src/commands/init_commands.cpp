@@ -9,6 +9,7 @@
 #include "catalogue/sources.h"
 #include "catalogue/tables.h"
 #include "commands/handlers.h"
+#include "commands/startup_reporter.h"
 #include "commands/steps.h"
 #include "common/strings.h"
 #include "daemon/daemon.h"
@@ -26,26 +27,6 @@ struct CopyCommand {
   init::CopyScope scope;
   const char* running_status;  // nullptr: the status does not change
   const char* done_status;
-};
-
-// Where a failure goes: the terminal (foreground), or the parent waiting on a daemon that
-// has not said it started yet, and always the log.
-class Reporter {
- public:
-  explicit Reporter(Context& context) : context_(context) {}
-  void Started() {
-    if (!started_) daemon::Ready();
-    started_ = true;
-  }
-  int Fail(const Status& status) {
-    if (!started_) daemon::Failed(status.message());
-    started_ = true;
-    return context_.Fail(status);
-  }
-
- private:
-  Context& context_;
-  bool started_ = false;
 };
 
 std::vector<std::string> OriginSchemas(const config::Source& source) {
@@ -210,7 +191,7 @@ int RunCopyCommand(Context& context, const CopyCommand& command) {
     }
     context.OpenLog("init");
   }
-  Reporter reporter(context);
+  StartupReporter reporter(context);
   if (foreground) reporter.Started();  // no parent waits
   auto pid_file = daemon::PidFile::Acquire(daemon::PidFilePath(config.pid_dir, source.name));
   if (!pid_file.ok()) return reporter.Fail(pid_file.status());

@@ -18,6 +18,7 @@
 #include "commands/daemon_metrics.h"
 #include "commands/handlers.h"
 #include "commands/spool_maintenance.h"
+#include "commands/startup_reporter.h"
 #include "commands/steps.h"
 #include "daemon/daemon.h"
 #include "logging/logging.h"
@@ -104,25 +105,6 @@ std::string HostName() {
   if (gethostname(name, sizeof name - 1) != 0) return "";
   return name;
 }
-
-// Where a failure goes before the daemon has said it started: its waiting parent too.
-class Reporter {
- public:
-  explicit Reporter(Context& context) : context_(context) {}
-  void Started() {
-    if (!started_) daemon::Ready();
-    started_ = true;
-  }
-  int Fail(const Status& status) {
-    if (!started_) daemon::Failed(status.message());
-    started_ = true;
-    return context_.Fail(status);
-  }
-
- private:
-  Context& context_;
-  bool started_ = false;
-};
 
 // A worker thread's verdict, read by the main thread once it has joined.
 struct ThreadResult {
@@ -238,7 +220,7 @@ Status ReconcileSpool(replayer::Replayer& replayer, const config::Source& source
 int RunReplica(Context& context, const config::Config& config, const config::Source& source) {
   // Before the pid file names this process: run_maintenance's signal must never kill it.
   InstallSignalHandlers();
-  Reporter reporter(context);
+  StartupReporter reporter(context);
   bool foreground = context.options().debug || config.log_dest == config::LogDestination::kStdout;
   if (foreground) reporter.Started();
   auto pid_file = daemon::PidFile::Acquire(daemon::PidFilePath(config.pid_dir, source.name));

@@ -11,8 +11,9 @@ namespace {
 constexpr double kStart = 1'800'000'000.0;  // an arbitrary moment, seconds since the epoch
 
 // A source idle since kStart: its last event was read and applied, then heartbeats came.
-ProgressTimes IdleSource(double last_heartbeat) {
+ProgressTimes IdleSource(double last_heartbeat, double reported_at) {
   ProgressTimes times;
+  times.reported_at = reported_at;
   times.last_event_time = kStart;
   times.last_received = last_heartbeat;
   times.caught_up_at = last_heartbeat;
@@ -25,24 +26,26 @@ ProgressTimes IdleSource(double last_heartbeat) {
 TEST(ComputeLags, AnIdleSourceWithHeartbeatsHasNoLagHoweverOldItsLastEvent) {
   // A day without writes: pg_chameleon would show a day of lag.
   double heartbeat = kStart + 86400;
-  Lags lags = ComputeLags(IdleSource(heartbeat), heartbeat + 2);
+  // The last report came 0.2 s after a heartbeat; show_status runs 4 s after that report.
+  Lags lags = ComputeLags(IdleSource(heartbeat, heartbeat + 0.2), heartbeat + 4.2);
   ASSERT_TRUE(lags.read_seconds);
-  EXPECT_DOUBLE_EQ(*lags.read_seconds, 2.0);
+  EXPECT_NEAR(*lags.read_seconds, 0.2, 1e-6) << "the time since the report is not lag";
   ASSERT_TRUE(lags.replay_seconds);
   EXPECT_DOUBLE_EQ(*lags.replay_seconds, 0.0);
 }
 
 TEST(ComputeLags, ReadLagGrowsWhenTheSourceFallsSilent) {
-  // The connection stalls: no heartbeat since; the lag is the time since we last heard.
+  // The connection stalls: no heartbeat since; each report shows the time since we last heard.
   double heartbeat = kStart + 60;
-  ProgressTimes times = IdleSource(heartbeat);
-  EXPECT_DOUBLE_EQ(*ComputeLags(times, heartbeat + 10).read_seconds, 10.0);
-  EXPECT_DOUBLE_EQ(*ComputeLags(times, heartbeat + 600).read_seconds, 600.0);
+  EXPECT_DOUBLE_EQ(*ComputeLags(IdleSource(heartbeat, heartbeat + 10), heartbeat + 12).read_seconds,
+                   10.0);
+  EXPECT_DOUBLE_EQ(
+      *ComputeLags(IdleSource(heartbeat, heartbeat + 600), heartbeat + 601).read_seconds, 600.0);
 }
 
 TEST(ComputeLags, ReadLagOfAStreamIsMeasuredFromTheLastEventsSourceTime) {
   // Events keep coming (received after the last idle heartbeat): not caught up.
-  ProgressTimes times = IdleSource(kStart + 10);
+  ProgressTimes times = IdleSource(kStart + 10, kStart + 104);
   times.last_event_time = kStart + 100;
   times.last_received = kStart + 103;
   EXPECT_FALSE(CaughtUp(times));
@@ -52,7 +55,7 @@ TEST(ComputeLags, ReadLagOfAStreamIsMeasuredFromTheLastEventsSourceTime) {
 
 TEST(ComputeLags, ReplayLagGrowsWithABacklog) {
   // Caught up reader, but batches wait: measured from the last applied event.
-  ProgressTimes times = IdleSource(kStart + 50);
+  ProgressTimes times = IdleSource(kStart + 50, kStart + 55);
   times.all_applied_at = std::nullopt;
   times.last_replayed_event_time = kStart + 20;
   times.batches_waiting = 3;
@@ -67,7 +70,7 @@ TEST(ComputeLags, ReplayLagGrowsWithABacklog) {
 TEST(ComputeLags, ABurstAfterALongIdleTimeIsNotADayOfReplayLag) {
   // Everything was applied when the source went idle a day ago; then a burst arrives.
   double idle_since = kStart + 86400;
-  ProgressTimes times = IdleSource(idle_since);
+  ProgressTimes times = IdleSource(idle_since, idle_since + 7);
   times.last_event_time = idle_since + 5;
   times.last_received = idle_since + 5;
   times.batches_waiting = 2;
