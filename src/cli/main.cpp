@@ -42,6 +42,11 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"critical", "error", "warning", "info"}))
       ->capture_default_str();
   app.add_flag("--full", options.full, "run_maintenance: full compaction");
+  app.add_option("--timeout", options.stop_timeout_seconds,
+                 "stop_replica/stop_all_replicas: seconds to finish the batch in hand before "
+                 "the daemon is killed (losing nothing)")
+      ->check(CLI::Range(1, 86400))
+      ->capture_default_str();
   app.add_flag("--json", options.json, "show_status/show_errors/spool inspect: JSON output");
   app.add_flag("--batches", options.spool_batches, "spool inspect: the batches");
   app.add_flag("--events", options.spool_events, "spool inspect: decoded events");

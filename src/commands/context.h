@@ -41,6 +41,7 @@ struct Options {
   std::string rollbar_level = "info";
   bool full = false;
   bool json = false;
+  int stop_timeout_seconds = 30;  // stop_replica / stop_all_replicas: then the firm stop
   // spool inspect
   bool spool_batches = false;
   bool spool_events = false;

@@ -31,7 +31,6 @@ namespace {
 
 // How long stop_replica waits for the batch in hand before the firm stop; losing nothing
 // either way is the exactly-once design (an unfinished batch rolls back and comes again).
-constexpr std::chrono::seconds kStopWait{30};
 constexpr std::chrono::seconds kHeartbeatEvery{5};
 
 std::atomic<bool> stop_requested{false};
@@ -386,7 +385,8 @@ Result<bool> StopOne(Context& context, const config::Config& config, const std::
     return Status::PermissionDenied(
         fmt::format("cannot signal the replica of source {} (pid {})", source, *pid));
   }
-  auto deadline = std::chrono::steady_clock::now() + kStopWait;
+  const std::chrono::seconds wait(context.options().stop_timeout_seconds);
+  auto deadline = std::chrono::steady_clock::now() + wait;
   while (ProcessAlive(*pid) && daemon::PidFile::Holder(pid_path) &&
          std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -404,12 +404,12 @@ Result<bool> StopOne(Context& context, const config::Config& config, const std::
         *connection, source, catalogue::kStatusStopped,
         fmt::format("stopped by force after {} s; the batch in hand was rolled back and will "
                     "be applied at the next start",
-                    kStopWait.count())));
+                    wait.count())));
   }
   context.Warn(
       fmt::format("the replica of source {} did not stop within {} s and was killed; "
                   "nothing is lost (the unfinished batch is applied at the next start)",
-                  source, kStopWait.count()));
+                  source, wait.count()));
   return true;
 }
 

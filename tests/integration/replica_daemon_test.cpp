@@ -107,6 +107,34 @@ TEST_F(ReplicaDaemon, AKilledDaemonIsShownDeadAndCanStartAgain) {
   EXPECT_EQ(Status().substr(0, 7), "stopped");
 }
 
+// A daemon that cannot finish (here: SIGSTOPped) is killed after --timeout, says so, and
+// loses nothing: what it had not applied arrives after the next start.
+TEST_F(ReplicaDaemon, StopReplicaKillsADaemonThatDoesNotStopInTimeLosingNothing) {
+  EXPECT_EQ(sandbox_.Run({"stop_replica", "--source", "mysql", "--timeout", "0"}).exit_code, 2);
+  auto started = sandbox_.Run({"start_replica", "--source", "mysql"});
+  ASSERT_EQ(started.exit_code, 0) << started.all();
+  ASSERT_TRUE(WaitFor([&] { return Status() == "running true true"; })) << Status();
+  int pid = std::stoi(Q("SELECT i_pid FROM sch_chameleon.t_sources WHERE t_source = 'mysql'"));
+  ASSERT_EQ(kill(pid, SIGSTOP), 0);
+  auto admin = test_support::MysqlAdmin();
+  ASSERT_TRUE(admin.Execute("USE `" + sandbox_.mysql_schema() + "`").ok());
+  ASSERT_TRUE(admin.Execute("INSERT INTO t VALUES (2, 'b')").ok());
+
+  auto before_stop = std::chrono::steady_clock::now();
+  auto stopped = sandbox_.Run({"stop_replica", "--source", "mysql", "--timeout", "2"});
+  double stop_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - before_stop).count();
+  ASSERT_EQ(stopped.exit_code, 0) << stopped.all();
+  EXPECT_THAT(stopped.err, HasSubstr("did not stop within 2 s and was killed; nothing is lost"));
+  EXPECT_LT(stop_seconds, 20.0) << "the firm stop follows the timeout";
+  EXPECT_TRUE(WaitFor([&] { return kill(pid, 0) != 0; }, 10)) << "the daemon is gone";
+  EXPECT_EQ(Status().substr(0, 13), "stopped false");
+  EXPECT_THAT(Q("SELECT t_status_reason FROM sch_chameleon.t_sources"), HasSubstr("by force"));
+
+  ASSERT_EQ(sandbox_.Run({"start_replica", "--source", "mysql"}).exit_code, 0);
+  EXPECT_TRUE(WaitFor([&] { return Rows() == "1=a 2=b"; })) << Rows();
+}
+
 TEST_F(ReplicaDaemon, RunMaintenanceCompactsTheSpoolWithOrWithoutTheDaemon) {
   auto without = sandbox_.Run({"run_maintenance", "--source", "mysql"});
   ASSERT_EQ(without.exit_code, 0) << without.all();
