@@ -167,6 +167,7 @@ Result<BinlogStream> BinlogStream::Open(const ConnectOptions& options,
   };
   put(position, 4);
   put(request.non_blocking ? kDumpNonBlocking : 0, 2);
+  stream.non_blocking_ = request.non_blocking;
   put(request.server_id, 4);
   command += file_name;
   if (raw->methods->db_command(raw, COM_BINLOG_DUMP, command.data(), command.size(), 1, nullptr) !=
@@ -185,7 +186,12 @@ Result<std::optional<std::string_view>> BinlogStream::Next() {
     return ErrorStatus("reading the binlog");
   }
   const unsigned char* packet = raw->net.read_pos;
-  if (packet[0] == 0xfe && length < 8) return std::optional<std::string_view>();  // EOF
+  if (packet[0] == 0xfe && length < 8) {
+    if (non_blocking_) return std::optional<std::string_view>();  // the end of the binlog
+    // A blocking dump never ends by itself: the server is going away (shutdown). Reconnect
+    // like after any lost stream, rather than take it for the end of the source.
+    return Status::Unavailable("MySQL " + description_ + ": the server ended the binlog stream");
+  }
   if (packet[0] != 0x00) {
     return Status::Corruption(
         fmt::format("MySQL {}: binlog packet starts with 0x{:02x}", description_, packet[0]));

@@ -39,7 +39,8 @@ class BinlogStream {
   ~BinlogStream() = default;
 
   // The next event (header to checksum), valid until the next call; nullopt when the server
-  // ended the stream (non_blocking). kUnavailable when the connection broke or timed out;
+  // ended the stream (non_blocking only). kUnavailable when the connection broke or timed out,
+  // or the server ended a blocking stream (shutting down);
   // kNotFound when the server says the requested binlog is gone (purged).
   Result<std::optional<std::string_view>> Next();
 
@@ -63,6 +64,7 @@ class BinlogStream {
   std::string requested_file_;
   bool checksum_crc32_ = false;
   bool is_mariadb_ = false;
+  bool non_blocking_ = false;  // the request asked the server to end at the end of the binlog
   std::string server_version_;
 };
 

@@ -6,8 +6,10 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <set>
 #include <thread>
 
+#include "common/strings.h"
 #include "reader/ddl_parser.h"
 #include "reader/gtid_source_opener.h"
 #include "reader/statement.h"
@@ -165,6 +167,7 @@ Status Reader::Run() {
     new_shapes_.clear();
     in_transaction_ = false;
     shapes_.clear();
+    last_rows_position_.reset();
     if (stop_ || status.ok()) return Status::Ok();
     switch (status.code()) {
       case StatusCode::kNotFound:
@@ -244,6 +247,13 @@ Status Reader::HandleEvent(EventStream& stream, const BinlogEvent& event) {
       return EndTransaction(stream.next_position());
     case EventKind::kRows:
       return HandleRows(stream, event);
+    case EventKind::kRotate:
+      // The source moved to its next binlog file (FLUSH LOGS, max_binlog_size, a restart):
+      // an idle source must not leave the resume position in a file that may be purged.
+      if (!in_transaction_ && events_.empty() && part_events_ == 0) {
+        unsaved_resume_ = stream.next_position();
+      }
+      return Status::Ok();
     default:
       return Status::Ok();
   }
@@ -258,6 +268,21 @@ Status Reader::HandleQuery(EventStream& stream, const BinlogEvent& event) {
     case StatementKind::kCommit:
       return EndTransaction(stream.next_position());
     case StatementKind::kRollback:
+      if (!events_.empty() || part_events_ != 0) {
+        // A group is logged with ROLLBACK only when it changed a non-transactional table
+        // (MyISAM, Aria, ...): those changes stay on the source. PostgreSQL cannot take
+        // half a transaction, so they are not replicated; say so.
+        std::set<std::string> tables;
+        for (const ChangeEvent& change : events_)
+          tables.insert(change.schema + "." + change.table);
+        spdlog::warn(
+            "reader: the transaction ending at {} was rolled back after changing "
+            "non-transactional tables ({}{}); those changes stay on the source and are not "
+            "replicated: run sync_tables for them",
+            ToString(stream.event_start()),
+            Join(std::vector<std::string>(tables.begin(), tables.end()), ", "),
+            part_events_ != 0 ? ", and more" : "");
+      }
       // The group was undone on the source: nothing of it reaches the spool. Shapes it
       // introduced were never stored: forget them so the next use stores them.
       for (const TableShape& shape : new_shapes_)
@@ -334,11 +359,19 @@ Status Reader::HandleRows(EventStream& stream, const BinlogEvent& event) {
     return status.WithContext(
         fmt::format("binlog {} at {}", stream.file_name(), stream.event_start().position));
   }
+  // Rows events inside a MySQL 8 TRANSACTION_PAYLOAD all sit at the payload's position: their
+  // rows number on from the previous event's, so keys stay unique and ascending.
+  uint32_t first_sequence = 0;
+  if (last_rows_position_ && *last_rows_position_ == stream.event_start()) {
+    first_sequence = next_sequence_;
+  }
+  last_rows_position_ = stream.event_start();
+  next_sequence_ = first_sequence + static_cast<uint32_t>(changes_.size());
   for (size_t i = 0; i < changes_.size(); ++i) {
     ChangeEvent change;
     change.operation = operation;
     change.position = stream.event_start();
-    change.sequence = static_cast<uint32_t>(i);
+    change.sequence = first_sequence + static_cast<uint32_t>(i);
     change.source_timestamp_seconds = event.header.timestamp;
     change.gtid = gtid_;
     change.schema = map.schema;
@@ -385,15 +418,18 @@ Result<uint32_t> Reader::ShapeVersion(const TableMap& map) {
 
 Status Reader::EndTransaction(const BinlogPosition& resume) {
   in_transaction_ = false;
-  if (!gtid_.empty()) gtid_state_->Update(gtid_);
+  std::string gtid = std::move(gtid_);
   gtid_.clear();
   if (events_.empty() && new_shapes_.empty() && part_events_ == 0) {
     // Nothing of ours: remember the position, store it now and then, not per transaction.
     unsaved_resume_ = resume;
+    if (!gtid.empty()) gtid_state_->Update(gtid);
     if (++skipped_transactions_ % 1000 == 0) return Append(resume);
     return Status::Ok();
   }
   RETURN_IF_ERROR(Append(resume));
+  // Only once stored: a reconnection by GTID starts after the transactions the spool holds.
+  if (!gtid.empty()) gtid_state_->Update(gtid);
   if (!dirty_since_close_) return Status::Ok();
   auto since_close = std::chrono::steady_clock::now() - last_close_;
   auto period = std::chrono::seconds(std::max(1, options_.source.sleep_loop_seconds));

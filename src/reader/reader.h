@@ -131,6 +131,10 @@ class Reader {
   std::map<std::string, TableShape> shapes_;      // "schema.table" -> latest stored shape
   std::vector<RowChange> changes_;
   uint64_t part_events_ = 0;  // events of the current transaction already stored as parts
+  // The last rows event's position and the sequence its successor at the same position (a
+  // MySQL 8 TRANSACTION_PAYLOAD) starts from.
+  std::optional<BinlogPosition> last_rows_position_;
+  uint32_t next_sequence_ = 0;
   int consecutive_failures_ = 0;
   std::chrono::steady_clock::time_point last_close_ = std::chrono::steady_clock::now();
 };

@@ -146,6 +146,12 @@ struct ReplayerCore {
     if (connection && !connection->is_broken()) return Status::Ok();
     connection.reset();
     ASSIGN_OR_RETURN(pg::Connection opened, connect());
+    // A batch is deleted from the spool once its COMMIT returns: with synchronous_commit off
+    // (a database or role default) a PostgreSQL crash could then lose a batch the spool no
+    // longer has. `local` (or anything stronger already set) makes the COMMIT durable first.
+    RETURN_IF_ERROR(
+        opened.Execute("SELECT CASE WHEN current_setting('synchronous_commit') = 'off' THEN "
+                       "set_config('synchronous_commit', 'local', false) END"));
     connection.emplace(std::move(opened));
     ++connection_generation;
     return Status::Ok();
@@ -771,6 +777,19 @@ std::optional<Failure> ReplayerCore::Attempt(const spool::BatchInfo& batch, Batc
   if (last->spool_batch_id >= batch.id) {
     outcome->already_replayed = true;
     return std::nullopt;
+  }
+  if (last->spool_batch_id + 1 < batch.id) {
+    // Batch ids follow each other in both places; a gap means PostgreSQL lost batches it had
+    // committed (restored from an older backup, or a crash with unsafe settings such as
+    // fsync off) while the spool had already deleted them. Going on would skip their rows.
+    Failure failure;
+    failure.kind = FailureClass::kReplica;
+    failure.message = fmt::format(
+        "the catalogue's last replayed batch is {}, but the spool's next is {}: PostgreSQL "
+        "lost committed batches (restored from a backup, or a crash with fsync off?); run "
+        "init_replica for this source",
+        last->spool_batch_id, batch.id);
+    return failure;
   }
   if (Status loaded = LoadCatalogue(); !loaded.ok()) {
     return FromStatus(loaded, connection->last_sqlstate());

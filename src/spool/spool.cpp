@@ -324,6 +324,12 @@ struct Spool::Impl {
       RETURN_IF_ERROR(OpenDatabase().WithContext("recovering from an earlier write error"));
     }
     RETURN_IF_ERROR(LoadState());
+    // The failed write may have landed after all (its outcome is unknown): parts it committed
+    // now lie before the resume position, in a batch; they are no longer pending, and the
+    // caller's retry of that commit is recognised as already stored.
+    if (pending && pending->first.position < writer.resume.value_or(BinlogPosition{})) {
+      pending.reset();
+    }
     needs_recovery = false;
     return Status::Ok();
   }

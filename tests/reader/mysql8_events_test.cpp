@@ -6,10 +6,14 @@
 #include <zstd.h>
 
 #include "reader/binlog_source.h"
+#include "reader/bytes_opener.h"
 #include "reader/event_stream.h"
 #include "reader/mysql8_fixture.h"
+#include "reader/reader.h"
 #include "reader/row_decoder.h"
 #include "reader/value_printer.h"
+#include "spool/spool.h"
+#include "support/scratch_dir.h"
 
 namespace chameleon::reader {
 namespace {
@@ -339,6 +343,42 @@ TEST(Mysql8EventsTest, TransactionPayloadFeedsItsEventsThroughTheDecoder) {
   EXPECT_EQ(d.starts[2].position, fde_end);
   EXPECT_EQ(d.nexts[2].position, fde_end + payload.size());
   EXPECT_EQ(d.starts[3].position, fde_end + payload.size());
+}
+
+// A compressed transaction of two statements: both rows events sit at the payload's position,
+// and the reader must still give every row its own ascending spool key (it used to number
+// each event's rows from 0, which the spool refused: the replica stopped for good).
+TEST(Mysql8EventsTest, ACompressedTransactionOfSeveralStatementsReachesTheSpool) {
+  JsonValue doc = JObject({{"a", JInt(1)}});
+  std::string first =
+      RowsHead(false) + Row(7, "zz", 1, doc, JInt(3)) + Row(8, "yy", 0, doc, JInt(4));
+  std::string second = RowsHead(false) + Row(9, "xx", 1, doc, JInt(5));
+  std::string inner = TableMapEvent() + Event(format::kWriteRowsV2, first) +
+                      Event(format::kWriteRowsV2, second) + Event(format::kXid, Le(99, 8));
+  std::string bytes = std::string(format::kBinlogMagic, format::kBinlogMagicSize) +
+                      PlaceAt(FormatDescriptionEvent(), format::kBinlogMagicSize);
+  bytes += PlaceAt(Event(format::kTransactionPayload, PayloadBody(Zstd(inner), 0, inner.size())),
+                   bytes.size());
+
+  test_support::ScratchDir dir;
+  auto spool = spool::Spool::Open({dir.path() / "spool", 1, 10000});
+  ASSERT_TRUE(spool.ok()) << spool.status().message();
+  ReaderOptions options;
+  options.source.name = "mysql8";
+  options.source.schema_mappings = {{"shop", "shop"}};
+  options.start = BinlogPosition{1, 4};
+  Reader reader(options, &spool.value(), BytesOpener(bytes));
+  Status read = reader.Run();
+  ASSERT_TRUE(read.ok()) << read.message();
+  auto cursor = spool->ReadFrom(spool::EventKey{1, {}, 0});
+  ASSERT_TRUE(cursor.ok());
+  ChangeEvent event;
+  std::vector<std::pair<uint32_t, Value>> rows;
+  while (cursor->Next(&event).value())
+    rows.emplace_back(event.sequence, event.after.at(0));
+  std::vector<std::pair<uint32_t, Value>> expected = {
+      {0, Value::UInt(7)}, {1, Value::UInt(8)}, {2, Value::UInt(9)}};
+  EXPECT_EQ(rows, expected);
 }
 
 TEST(Mysql8EventsTest, UncompressedPayloadAndManyEvents) {

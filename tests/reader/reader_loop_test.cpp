@@ -1,6 +1,7 @@
 // The Reader loop without a server: the recorded MariaDB fixture fed through the SourceOpener
 // seam into a real spool, with filters, shape versions, resume positions and restarts.
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include <filesystem>
 #include <fstream>
@@ -8,6 +9,7 @@
 #include <sstream>
 
 #include "reader/binlog_format.h"
+#include "reader/bytes_opener.h"
 #include "reader/reader.h"
 #include "reader/value_printer.h"
 #include "support/scratch_dir.h"
@@ -283,6 +285,40 @@ TEST_F(ReaderLoopTest, ClosesABatchLeftOpenByThePreviousProcessWhenIdle) {
   ASSERT_TRUE(closed.has_value()) << "the batch left open was never closed";
   EXPECT_EQ(closed->event_count, events.size());
   EXPECT_EQ(ReadAll(*spool), events);
+}
+
+// A source that rotates its binlog (FLUSH LOGS, a restart) and stays quiet: the resume position
+// moves to the new file, so purging the old one (expire_logs_days) never strands the replica.
+TEST_F(ReaderLoopTest, AnIdleSourcesRotationMovesTheResumePositionToTheNewFile) {
+  std::string stream = StreamFrom(bytes_, BinlogPosition{1, 4});
+  std::string name = "binlog.000002";
+  std::string rotate;
+  auto put = [&rotate](uint64_t value, int bytes) {
+    for (int i = 0; i < bytes; ++i)
+      rotate += static_cast<char>(value >> (8 * i) & 0xff);
+  };
+  uint64_t size = format::kHeaderSize + 8 + name.size() + 4;  // with its CRC32
+  put(1700000000, 4);
+  put(format::kRotate, 1);
+  put(1, 4);
+  put(size, 4);
+  put(bytes_.size() + size, 4);  // a real ROTATE: where it ends in the file
+  put(0, 2);
+  put(4, 8);
+  rotate += name;
+  put(crc32(0L, reinterpret_cast<const Bytef*>(rotate.data()), static_cast<uInt>(rotate.size())),
+      4);
+  stream += rotate;
+  auto spool = OpenSpool();
+  ASSERT_TRUE(spool.ok());
+  ReaderOptions options;
+  options.source = source_;
+  options.start = BinlogPosition{1, 4};
+  Reader reader(options, &spool.value(), BytesOpener(stream));
+  Status read = reader.Run();
+  ASSERT_TRUE(read.ok()) << read.message();
+  EXPECT_EQ(spool->ResumePosition(), (BinlogPosition{2, 4}));
+  EXPECT_EQ(ReadAll(*spool).size(), 17U) << "the file's rows are all there";
 }
 
 TEST_F(ReaderLoopTest, NoStartPositionIsAClearError) {

@@ -106,6 +106,27 @@ TEST_F(ReplayerTest, ACrashBetweenCommitAndMarkReplayedDoesNotApplyTwice) {
   EXPECT_FALSE(spool_->OldestClosedBatch().has_value());
 }
 
+// PostgreSQL lost a batch it had committed (restored from an older backup) while the spool had
+// already deleted it: the replayer refuses to go on rather than skip that batch's rows.
+TEST_F(ReplayerTest, ABatchPostgresqlLostAfterCommittingIsRefusedNotSkipped) {
+  TableShape shape = KeyValueTable("t");
+  for (int id = 1; id <= 3; ++id) {
+    Append({Insert(Schema(), "t", {Value::Int(id), Value::String("a")})},
+           id == 1 ? std::vector<TableShape>{shape} : std::vector<TableShape>{});
+    Close();
+  }
+  auto replayer = MakeReplayer();
+  ReplayOne(*replayer);
+  ReplayOne(*replayer);
+  Q("DELETE FROM sch_chameleon.t_replica_batch WHERE i_spool_batch = 2 RETURNING 1");
+  auto refused = replayer->ReplayOneBatch();
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("lost committed batches"), std::string::npos)
+      << refused.status().message();
+  EXPECT_EQ(Rows("t"), "1=a 2=a");
+  EXPECT_TRUE(spool_->OldestClosedBatch().has_value()) << "batch 3 stays in the spool";
+}
+
 TEST_F(ReplayerTest, ARejectedRowDisablesOnlyItsTableAndTheOthersLand) {
   TableShape good = KeyValueTable("good");
   TableShape bad_copy = KeyValueTable("bad_copy", ", CHECK (v <> 'bad')");
