@@ -33,6 +33,7 @@ enum class EventKind {
   kRowsQuery,  // MariaDB ANNOTATE_ROWS or MySQL ROWS_QUERY: the statement behind rows
   kStop,
   kTransactionPayload,  // MySQL compressed transaction: EventDecoder::NextInPayload reads it
+  kXaPrepare,           // XA_PREPARE_LOG_EVENT: an XA transaction's group ends, prepared
   kIgnored,             // known or unknown, nothing the reader needs (INTVAR, RAND, USER_VAR, ...)
 };
 
@@ -83,6 +84,9 @@ struct GtidEvent {
   std::string gtid;         // "domain-server-seq" (MariaDB) or "uuid:gno" (MySQL)
   bool standalone = false;  // MariaDB: no BEGIN follows (DDL); MySQL GTIDs: unknown, false
   bool mariadb = false;
+  // MariaDB: the group of an XA PREPARE carries its xid here (MySQL logs an XA START query),
+  // in the form the server logs XA statements with: "X'<gtrid hex>',X'<bqual hex>',<format>".
+  std::string prepared_xa_id;
 };
 
 struct FormatDescription {

@@ -74,6 +74,8 @@ constexpr uint8_t kChecksumCrc32 = 1;
 // MariaDB GTID event flags.
 constexpr uint8_t kGtidStandalone = 0x01;     // no BEGIN/COMMIT around it: DDL or non-transactional
 constexpr uint8_t kGtidGroupCommitId = 0x02;  // an 8-byte commit id follows
+constexpr uint8_t kGtidPreparedXa = 0x40;     // the group of an XA PREPARE: its xid follows
+constexpr uint8_t kGtidCompletedXa = 0x80;    // XA COMMIT/ROLLBACK of a prepared one: xid follows
 
 // Rows event flags.
 constexpr uint16_t kRowsStatementEnd = 0x01;

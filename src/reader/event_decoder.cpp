@@ -245,6 +245,8 @@ const char* EventKindName(EventKind kind) {
       return "stop";
     case EventKind::kTransactionPayload:
       return "transaction_payload";
+    case EventKind::kXaPrepare:
+      return "xa_prepare";
     case EventKind::kIgnored:
       return "ignored";
   }
@@ -416,6 +418,27 @@ Status EventDecoder::DecodeEvent(std::string_view raw, bool has_checksum, Binlog
       event->gtid.mariadb = true;
       event->gtid.standalone = (flags & format::kGtidStandalone) != 0;
       event->gtid.gtid = fmt::format("{}-{}-{}", domain, header.server_id, sequence);
+      event->gtid.prepared_xa_id.clear();
+      if ((flags & format::kGtidPreparedXa) != 0) {
+        // The fields run on from the flags, over the post-header's padding into the body.
+        ByteReader b(std::string_view(post_header.data(), post_header.size() + body.size()));
+        b.Take(13);
+        if ((flags & format::kGtidGroupCommitId) != 0) b.Take(8);
+        uint32_t format_id = b.U32();
+        uint8_t gtrid_length = b.U8();
+        uint8_t bqual_length = b.U8();
+        std::string_view gtrid = b.Take(gtrid_length);
+        std::string_view bqual = b.Take(bqual_length);
+        if (!b.ok()) return Status::Corruption("MariaDB GTID event: XA xid truncated");
+        auto hex = [](std::string_view bytes) {
+          std::string out;
+          for (char c : bytes)
+            out += fmt::format("{:02X}", static_cast<uint8_t>(c));
+          return out;
+        };
+        event->gtid.prepared_xa_id =
+            fmt::format("X'{}',X'{}',{}", hex(gtrid), hex(bqual), format_id);
+      }
       return Status::Ok();
     }
     case format::kMysqlGtid:
@@ -481,6 +504,9 @@ Status EventDecoder::DecodeEvent(std::string_view raw, bool has_checksum, Binlog
       event->kind = EventKind::kCheckpoint;
       return Status::Ok();
     }
+    case format::kXaPrepare:
+      event->kind = EventKind::kXaPrepare;
+      return Status::Ok();
     case format::kHeartbeat:
     case format::kHeartbeatV2:
       event->kind = EventKind::kHeartbeat;

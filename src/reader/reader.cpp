@@ -237,6 +237,7 @@ Status Reader::HandleEvent(EventStream& stream, const BinlogEvent& event) {
       return Status::Ok();
     case EventKind::kGtid:
       gtid_ = event.gtid.gtid;
+      xa_id_ = event.gtid.prepared_xa_id;
       // A MariaDB GTID opens the group itself (no BEGIN follows); a standalone one is followed
       // by a single statement. A MySQL GTID is followed by BEGIN or by a DDL.
       in_transaction_ = event.gtid.mariadb && !event.gtid.standalone;
@@ -247,6 +248,8 @@ Status Reader::HandleEvent(EventStream& stream, const BinlogEvent& event) {
       return EndTransaction(stream.next_position());
     case EventKind::kRows:
       return HandleRows(stream, event);
+    case EventKind::kXaPrepare:
+      return PrepareXa(stream);
     case EventKind::kRotate:
       // The source moved to its next binlog file (FLUSH LOGS, max_binlog_size, a restart):
       // an idle source must not leave the resume position in a file that may be purged.
@@ -264,10 +267,18 @@ Status Reader::HandleQuery(EventStream& stream, const BinlogEvent& event) {
   switch (ClassifyStatement(query)) {
     case StatementKind::kBegin:
       in_transaction_ = true;
+      xa_id_ = XaId(query);
       return Status::Ok();
-    case StatementKind::kCommit:
+    case StatementKind::kCommit: {
+      std::string xid = XaId(query);
+      if (!xid.empty()) return CommitXa(stream, xid);
       return EndTransaction(stream.next_position());
+    }
     case StatementKind::kRollback:
+      if (std::string xid = XaId(query); !xid.empty() && prepared_xa_.erase(xid) > 0) {
+        spdlog::info("reader: XA transaction {} rolled back at {}: its rows are dropped", xid,
+                     ToString(stream.event_start()));
+      }
       if (!events_.empty() || part_events_ != 0) {
         // A group is logged with ROLLBACK only when it changed a non-transactional table
         // (MyISAM, Aria, ...): those changes stay on the source. PostgreSQL cannot take
@@ -418,13 +429,15 @@ Result<uint32_t> Reader::ShapeVersion(const TableMap& map) {
 
 Status Reader::EndTransaction(const BinlogPosition& resume) {
   in_transaction_ = false;
+  xa_id_.clear();
   std::string gtid = std::move(gtid_);
   gtid_.clear();
   if (events_.empty() && new_shapes_.empty() && part_events_ == 0) {
-    // Nothing of ours: remember the position, store it now and then, not per transaction.
+    // Nothing of ours: remember the position, store it now and then, not per transaction
+    // (nor while an XA transaction is prepared: a restart must read its prepare again).
     unsaved_resume_ = resume;
     if (!gtid.empty()) gtid_state_->Update(gtid);
-    if (++skipped_transactions_ % 1000 == 0) return Append(resume);
+    if (++skipped_transactions_ % 1000 == 0 && prepared_xa_.empty()) return Append(resume);
     return Status::Ok();
   }
   RETURN_IF_ERROR(Append(resume));
@@ -508,8 +521,60 @@ Status Reader::DiscardParts() {
   return Status::Ok();
 }
 
+Status Reader::PrepareXa(EventStream& stream) {
+  std::string xid = std::move(xa_id_);
+  xa_id_.clear();
+  if (xid.empty() || part_events_ != 0) {
+    if (part_events_ != 0) {
+      spdlog::warn(
+          "reader: XA transaction {} prepared at {} is too large to hold until its XA COMMIT "
+          "(more than {} rows): it is replicated now; an XA ROLLBACK of it would not be undone",
+          xid, ToString(stream.event_start()), options_.transaction_part_events);
+    }
+    return EndTransaction(stream.next_position());
+  }
+  // Table shapes first seen in it are stored now: later transactions may use them too.
+  if (!new_shapes_.empty()) {
+    RETURN_IF_ERROR(spool_->AppendPart({}, new_shapes_));
+    new_shapes_.clear();
+  }
+  // The group ends here, but its rows commit (or not) at a later XA COMMIT (XA ROLLBACK).
+  // The resume position stays before this group until something after it is stored.
+  prepared_xa_[xid] = std::move(events_);
+  events_.clear();
+  in_transaction_ = false;
+  gtid_.clear();
+  return Status::Ok();
+}
+
+Status Reader::CommitXa(EventStream& stream, const std::string& xid) {
+  auto prepared = prepared_xa_.find(xid);
+  if (prepared != prepared_xa_.end()) {
+    // The rows commit here: they take this position, so they sort after everything the
+    // source committed between the prepare and now.
+    events_ = std::move(prepared->second);
+    prepared_xa_.erase(prepared);
+    uint32_t sequence = 0;
+    for (ChangeEvent& event : events_) {
+      event.position = stream.event_start();
+      event.sequence = sequence++;
+      event.gtid = gtid_;
+    }
+  } else if (events_.empty() && part_events_ == 0) {
+    // XA COMMIT ... ONE PHASE carries its rows in its own group (events_). Otherwise the
+    // prepare was not read by this process: before the position the replica started from,
+    // or before a restart that moved the resume position past it.
+    spdlog::error(
+        "reader: XA transaction {} committed at {} was prepared where this reader did not "
+        "read it (before the replica's start position, or before a restart): its rows are "
+        "not replicated; run sync_tables for the tables it changed",
+        xid, ToString(stream.event_start()));
+  }
+  return EndTransaction(stream.next_position());
+}
+
 Status Reader::MarkIdle() {
-  if (unsaved_resume_ && events_.empty() && part_events_ == 0) {
+  if (unsaved_resume_ && events_.empty() && part_events_ == 0 && prepared_xa_.empty()) {
     RETURN_IF_ERROR(Append(*unsaved_resume_));
   }
   if (dirty_since_close_) {

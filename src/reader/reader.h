@@ -106,6 +106,9 @@ class Reader {
   Status AppendPart();
   Status DiscardParts();
   Status MarkIdle();
+  // XA: a prepared transaction's rows wait for its XA COMMIT, which applies them there.
+  Status PrepareXa(EventStream& stream);
+  Status CommitXa(EventStream& stream, const std::string& xid);
   Result<uint32_t> ShapeVersion(const TableMap& map);
   bool Wait(std::chrono::milliseconds duration);
 
@@ -135,6 +138,10 @@ class Reader {
   // MySQL 8 TRANSACTION_PAYLOAD) starts from.
   std::optional<BinlogPosition> last_rows_position_;
   uint32_t next_sequence_ = 0;
+  // XA: the xid of the group being read (XA START), and the prepared groups' events waiting
+  // for their XA COMMIT (dropped at XA ROLLBACK), by xid.
+  std::string xa_id_;
+  std::map<std::string, std::vector<ChangeEvent>> prepared_xa_;
   int consecutive_failures_ = 0;
   std::chrono::steady_clock::time_point last_close_ = std::chrono::steady_clock::now();
 };

@@ -54,6 +54,35 @@ std::string FirstKeyword(std::string_view statement) {
   return words.empty() ? std::string() : words[0];
 }
 
+std::string XaId(std::string_view statement) {
+  std::vector<std::string> words = LeadingWords(statement, 2);
+  if (words.size() < 2 || words[0] != "XA") return "";
+  // The xid follows the second keyword; the server logs it in one canonical form.
+  size_t xa = statement.find_first_not_of(" \t\n");
+  if (xa == std::string_view::npos) return "";
+  size_t verb = statement.find_first_not_of(" \t\n", xa + 2);
+  if (verb == std::string_view::npos) return "";
+  std::string_view rest = statement.substr(verb + words[1].size());
+  auto trim = [](std::string_view text) {
+    size_t first = text.find_first_not_of(" \t\n;");
+    if (first == std::string_view::npos) return std::string_view();
+    size_t last = text.find_last_not_of(" \t\n;");
+    return text.substr(first, last - first + 1);
+  };
+  rest = trim(rest);
+  constexpr std::string_view kOnePhase = "ONE PHASE";
+  if (rest.size() >= kOnePhase.size()) {
+    std::string tail(rest.substr(rest.size() - kOnePhase.size()));
+    for (char& c : tail)
+      c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (tail == kOnePhase) rest = trim(rest.substr(0, rest.size() - kOnePhase.size()));
+  }
+  std::string id(rest);
+  for (char& c : id)  // hex digits in either case name the same xid
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return id;
+}
+
 StatementKind ClassifyStatement(std::string_view statement) {
   std::vector<std::string> words = LeadingWords(statement, 3);
   if (words.empty()) return StatementKind::kIgnored;

@@ -20,4 +20,8 @@ StatementKind ClassifyStatement(std::string_view statement);
 // The statement's first keyword in upper case ("ALTER"), comments skipped; empty if none.
 std::string FirstKeyword(std::string_view statement);
 
+// The xid of an XA statement as the server logs it, upper-cased ("XA COMMIT X'7a31',X'',1" ->
+// "X'7A31',X'',1"; a trailing ONE PHASE dropped); empty for any other statement.
+std::string XaId(std::string_view statement);
+
 }  // namespace chameleon::reader

@@ -146,6 +146,52 @@ TEST_F(ReaderSpoolTest, WritesReachTheSpoolOncePerTransactionAndResume) {
   EXPECT_EQ(events.back().shape_version, 2U);
 }
 
+// XA transactions commit (or not) at their XA COMMIT (XA ROLLBACK), not at XA PREPARE where
+// their rows are logged: a rolled-back one leaves nothing, a committed one lands after what
+// other sessions committed meanwhile, and a one-phase one is an ordinary transaction.
+TEST_F(ReaderSpoolTest, XaTransactionsCountAtTheirCommitAndNotAtTheirPrepare) {
+  auto spool = spool::Spool::Open({dir_.path() / "spool", 1, 100000});
+  ASSERT_TRUE(spool.ok()) << spool.status().message();
+  ReaderOptions options;
+  options.source = ReplicaSource(schema_);
+  options.start = MasterPosition();
+  mysql::Connection other = MysqlAdmin();
+  auto insert = [&](mysql::Connection& connection, int id) {
+    Status status =
+        connection.Execute(fmt::format("INSERT INTO {}.t VALUES ({}, 'x', 0)", schema_, id));
+    ASSERT_TRUE(status.ok()) << status.message();
+  };
+  Execute("XA START 'x1'");
+  insert(*admin_, 1);
+  Execute("XA END 'x1'");
+  Execute("XA PREPARE 'x1'");
+  insert(other, 2);  // committed by another session while x1 is prepared
+  Execute("XA COMMIT 'x1'");
+  Execute("XA START 'x2'");
+  insert(*admin_, 3);
+  Execute("XA END 'x2'");
+  Execute("XA PREPARE 'x2'");
+  Execute("XA ROLLBACK 'x2'");
+  Execute("XA START 'x3'");
+  insert(*admin_, 4);
+  Execute("XA END 'x3'");
+  Execute("XA COMMIT 'x3' ONE PHASE");
+  insert(other, 5);
+
+  Status status = RunUntil(*spool, options, [&] {
+    std::vector<ChangeEvent> events = ReadAll(*spool);
+    return !events.empty() && events.back().after.at(0) == Value::Int(5);
+  });
+  ASSERT_TRUE(status.ok()) << status.message();
+  std::vector<Value> ids;
+  std::vector<ChangeEvent> events = ReadAll(*spool);
+  for (const ChangeEvent& event : events)
+    ids.push_back(event.after.at(0));
+  EXPECT_EQ(ids, (std::vector<Value>{Value::Int(2), Value::Int(1), Value::Int(4), Value::Int(5)}));
+  for (size_t i = 1; i < events.size(); ++i)
+    EXPECT_NE(events[i].gtid, events[i - 1].gtid) << "one source transaction each";
+}
+
 TEST_F(ReaderSpoolTest, AMissingBinlogIsReplicaFatal) {
   auto spool = spool::Spool::Open({dir_.path() / "spool", 1, 100});
   ASSERT_TRUE(spool.ok());

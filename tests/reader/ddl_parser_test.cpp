@@ -135,6 +135,22 @@ TEST(StatementTest, Classify) {
   EXPECT_EQ(FirstKeyword("/*!40000 ALTER */ TABLE"), "ALTER");
 }
 
+TEST(StatementTest, XaStatementsAndTheirXid) {
+  EXPECT_EQ(ClassifyStatement("XA START X'7831',X'',1"), StatementKind::kBegin);
+  EXPECT_EQ(ClassifyStatement("XA END X'7831',X'',1"), StatementKind::kIgnored);
+  EXPECT_EQ(ClassifyStatement("XA COMMIT X'7831',X'',1"), StatementKind::kCommit);
+  EXPECT_EQ(ClassifyStatement("XA ROLLBACK X'7831',X'',1"), StatementKind::kRollback);
+  // The same xid from each statement of one XA transaction, as MariaDB and MySQL log them.
+  EXPECT_EQ(XaId("XA START X'7831',X'',1"), "X'7831',X'',1");
+  EXPECT_EQ(XaId("XA COMMIT X'7831',X'',1"), "X'7831',X'',1");
+  EXPECT_EQ(XaId("XA ROLLBACK X'7831',X'',1"), "X'7831',X'',1");
+  EXPECT_EQ(XaId("XA COMMIT X'7831',X'',1 ONE PHASE"), "X'7831',X'',1");
+  EXPECT_EQ(XaId("COMMIT"), "");
+  EXPECT_EQ(XaId("XA"), "");
+  EXPECT_EQ(XaId("xa   commit   'a'  "), "'A'");
+  EXPECT_EQ(XaId("XA COMMIT X'7a31',X'',1"), "X'7A31',X'',1");
+}
+
 TEST(DdlParserTest, RandomTextNeverCrashes) {
   uint64_t state = 12345;
   const char alphabet[] = "abcAB ()`'\",.;-#/*!0123456789=\n\\";
