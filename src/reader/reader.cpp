@@ -340,7 +340,10 @@ Status Reader::HandleQuery(EventStream& stream, const BinlogEvent& event) {
     ddl.position = stream.event_start();
     ddl.source_timestamp_seconds = event.header.timestamp;
     ddl.gtid = gtid_;
-    ddl.schema = schema;
+    // The replayer resolves the statement's unqualified names in `schema`: the session's
+    // default database, as the source did (`USE other; RENAME TABLE app.a TO b` moves the
+    // table to other.b). Without one, every name is qualified: the first wanted table's.
+    ddl.schema = default_schema.empty() ? schema : default_schema;
     ddl.table = table;
     ddl.ddl_statement = query;
     ddl.ddl_parsed = DescribeDdl(parsed);

@@ -377,6 +377,15 @@ TEST_F(DdlReplayTest, LiveMariadbDdlAndDependentRowsArriveThroughTheReader) {
   run("UPDATE `Orders 2` SET state = 'sent' WHERE id = 3");
   run("CREATE VIEW v AS SELECT 1 AS one");
   run("DELETE FROM `Orders 2` WHERE id = 1");
+  // An unqualified name resolves in the session's default database, as on the source: here
+  // the table moves out of the replicated schema (not to `Schema()`.moved).
+  run("CREATE TABLE leaving (id INT PRIMARY KEY)");
+  {
+    mysql::Connection other = test_support::MysqlAdmin();
+    ASSERT_TRUE(other.Execute("CREATE DATABASE IF NOT EXISTS `" + Schema() + "_other`").ok());
+  }
+  run("USE `" + Schema() + "_other`");
+  run("RENAME TABLE `" + Schema() + "`.leaving TO moved");
 
   const auto& settings = test_support::TestServers::Get().mysql;
   reader::ReaderOptions options;
@@ -405,14 +414,14 @@ TEST_F(DdlReplayTest, LiveMariadbDdlAndDependentRowsArriveThroughTheReader) {
     Status status;
     std::thread thread([&] { status = reader.Run(); });
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (changes() < 12 && std::chrono::steady_clock::now() < deadline) {
+    while (changes() < 14 && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     reader.Stop();
     thread.join();
     ASSERT_TRUE(status.ok()) << status.message();
   }
-  ASSERT_EQ(changes(), 12U);
+  ASSERT_EQ(changes(), 14U);
   Close();
   auto replayer = MakeReplayer();
   while (true) {
@@ -428,6 +437,17 @@ TEST_F(DdlReplayTest, LiveMariadbDdlAndDependentRowsArriveThroughTheReader) {
             "2 1 paid, 3 3 sent");
   EXPECT_EQ(Indexes("Orders 2"), "Orders 2_pkey");
   EXPECT_EQ(Catalogue("Orders 2"), "id true");
+  EXPECT_EQ(Select("SELECT count(*) FROM sch_chameleon.t_replica_tables WHERE v_table_name IN "
+                   "('leaving', 'moved')"),
+            "0")
+      << "left the replica";
+  EXPECT_EQ(Select("SELECT to_regclass('" + Qualified("leaving") +
+                   "') IS NOT NULL AND "
+                   "to_regclass('" +
+                   Qualified("moved") + "') IS NULL"),
+            "t")
+      << "kept as it was, not renamed inside the replicated schema";
+  (void)admin.Execute("DROP DATABASE IF EXISTS `" + Schema() + "_other`");
   // MariaDB logs the view with its ALGORITHM/DEFINER clauses.
   EXPECT_EQ(Select("SELECT string_agg(t_error_class || ' ' || (t_sql LIKE '%VIEW `v`%'), ',') "
                    "FROM sch_chameleon.t_error_log"),
