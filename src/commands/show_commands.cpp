@@ -186,6 +186,14 @@ void PrintDetail(Context& context, const catalogue::SourceDetail& detail) {
   }
 }
 
+// --source S: the one registered source to show (nullopt: all of them, also for `*`).
+Result<std::optional<std::string>> OnlySource(Context& context, pg::Connection& connection) {
+  const std::optional<std::string>& source = context.options().source;
+  if (!source || *source == "*") return std::optional<std::string>();
+  RETURN_IF_ERROR(RequireRegistered(context, connection, *source).status());
+  return source;
+}
+
 }  // namespace
 
 int ShowStatus(Context& context) {
@@ -194,17 +202,13 @@ int ShowStatus(Context& context) {
   context.OpenLog("");
   auto connection = ConnectToCurrentCatalogue(context);
   if (!connection.ok()) return context.Fail(connection.status());
-  std::optional<std::string> only;
-  if (context.options().source && *context.options().source != "*") only = context.options().source;
-  if (only) {
-    auto record = RequireRegistered(context, *connection, *only);
-    if (!record.ok()) return context.Fail(record.status());
-  }
-  auto statuses = QueryStatuses(context, *connection, only);
+  auto only = OnlySource(context, *connection);
+  if (!only.ok()) return context.Fail(only.status());
+  auto statuses = QueryStatuses(context, *connection, *only);
   if (!statuses.ok()) return context.Fail(statuses.status());
   std::optional<catalogue::SourceDetail> detail;
-  if (only) {
-    const config::Source* source = (*config)->FindSource(*only);
+  if (*only) {
+    const config::Source* source = (*config)->FindSource(**only);
     auto loaded = catalogue::QuerySourceDetail(*connection, statuses->front().id,
                                                source ? source->auto_maintenance : "disabled");
     if (!loaded.ok()) return context.Fail(loaded.status());
@@ -265,13 +269,9 @@ int ShowErrors(Context& context) {
   context.OpenLog("");
   auto connection = ConnectToCurrentCatalogue(context);
   if (!connection.ok()) return context.Fail(connection.status());
-  std::optional<std::string> only;
-  if (context.options().source && *context.options().source != "*") only = context.options().source;
-  if (only) {
-    auto record = RequireRegistered(context, *connection, *only);
-    if (!record.ok()) return context.Fail(record.status());
-  }
-  auto errors = catalogue::QueryErrors(*connection, only, context.options().logid);
+  auto only = OnlySource(context, *connection);
+  if (!only.ok()) return context.Fail(only.status());
+  auto errors = catalogue::QueryErrors(*connection, *only, context.options().logid);
   if (!errors.ok()) return context.Fail(errors.status());
   if (context.options().json) {
     nlohmann::json entries = nlohmann::json::array();
