@@ -79,7 +79,7 @@ int RunMaintenance(Context& context) {
   spool::SpoolOptions options;
   options.directory = source.spool_dir;
   options.source_id = static_cast<uint32_t>(record->id);
-  options.batch_size_events = static_cast<uint64_t>(source.replica_batch_size);
+  options.batch_size_events = source.SpoolBatchEvents();
   auto spool = spool::Spool::Open(options);
   if (!spool.ok()) return context.Fail(spool.status());
   uint64_t before = spool->DiskUsageBytes();

@@ -264,7 +264,7 @@ int RunReplica(Context& context, const config::Config& config, const config::Sou
   spool::SpoolOptions spool_options;
   spool_options.directory = source.spool_dir;
   spool_options.source_id = static_cast<uint32_t>(record->id);
-  spool_options.batch_size_events = static_cast<uint64_t>(source.replica_batch_size);
+  spool_options.batch_size_events = source.SpoolBatchEvents();
   auto opened = spool::Spool::Open(spool_options);
   if (!opened.ok()) return reporter.Fail(opened.status());
   spool::Spool spool = std::move(*opened);

@@ -3,6 +3,7 @@
 // docs/configuration.md. Values here are validated and typed; see config_loader.h.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -82,6 +83,12 @@ struct Source {
   uint32_t my_server_id = 100;
   int64_t replica_batch_size = 10000;
   int64_t replay_max_rows = 10000;
+  // Events per spool batch, which the replayer applies in one PostgreSQL transaction: the
+  // smaller of replica_batch_size and replay_max_rows (pg_chameleon's rows per replay
+  // transaction); a batch still closes only at a source transaction's end.
+  uint64_t SpoolBatchEvents() const {
+    return static_cast<uint64_t>(std::min(replica_batch_size, replay_max_rows));
+  }
   std::string batch_retention = "1 day";
   uint64_t copy_max_memory_bytes = 300ULL * 1024 * 1024;
   CopyMode copy_mode = CopyMode::kFile;

@@ -22,11 +22,11 @@ namespace chameleon::spool {
 enum class Compression { kNone, kLz4, kZstd };
 
 // From the configuration: directory = Source::spool_dir, batch_size_events =
-// Source::replica_batch_size, source_id = the catalogue's id of the source.
+// Source::SpoolBatchEvents(), source_id = the catalogue's id of the source.
 struct SpoolOptions {
   std::filesystem::path directory;
   uint32_t source_id = 0;              // sch_chameleon's source id: the first key field
-  uint64_t batch_size_events = 10000;  // replica_batch_size
+  uint64_t batch_size_events = 10000;  // replica_batch_size, replay_max_rows
   // 0: only the write that closes a batch is synced (group commit). N: also sync a write when
   // the last sync is N ms old, bounding what a power loss takes from the open batch.
   uint64_t sync_interval_ms = 0;

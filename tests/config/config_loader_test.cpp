@@ -133,6 +133,17 @@ TEST(ConfigLoader, AppliesDocumentedDefaults) {
   EXPECT_EQ(source.db_conn.charset, "utf8");
 }
 
+// replay_max_rows keeps pg_chameleon's meaning, rows per replay transaction: our replay
+// transaction is a spool batch, so it bounds the batch like replica_batch_size does.
+TEST(ConfigLoader, ReplayMaxRowsBoundsTheRowsOfAReplayTransaction) {
+  Source source;
+  EXPECT_EQ(source.SpoolBatchEvents(), 10000U);
+  source.replay_max_rows = 2500;
+  EXPECT_EQ(source.SpoolBatchEvents(), 2500U);
+  source.replica_batch_size = 300;
+  EXPECT_EQ(source.SpoolBatchEvents(), 300U);
+}
+
 TEST(ConfigLoader, MetricsEndpointIsOffByDefaultAndLoopbackWhenOn) {
   auto off = LoadText(kMinimal);
   ASSERT_TRUE(off.ok()) << off.status().message();
