@@ -143,12 +143,16 @@ Status Heartbeat(pg::Connection& connection, const std::string& source, int pid)
 }
 
 Status MarkDaemonEnded(pg::Connection& connection, const std::string& source,
-                       const std::string& status, const std::string& reason) {
+                       const std::string& status, const std::string& reason,
+                       std::optional<int> only_pid) {
+  std::optional<std::string> pid;
+  if (only_pid) pid = std::to_string(*only_pid);
   return Run(connection,
              "UPDATE sch_chameleon.t_sources SET enm_status = $2::sch_chameleon.en_src_status, "
              "t_status_reason = nullif($3, ''), i_pid = NULL, t_pid_host = NULL, "
-             "ts_status_changed = clock_timestamp() WHERE t_source = $1",
-             {source, status, reason});
+             "ts_status_changed = clock_timestamp() WHERE t_source = $1 "
+             "AND ($4::integer IS NULL OR i_pid IS NULL OR i_pid = $4::integer)",
+             {source, status, reason, pid});
 }
 
 }  // namespace chameleon::catalogue

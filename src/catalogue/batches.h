@@ -84,8 +84,10 @@ Status MarkDaemonRunning(pg::Connection& connection, const std::string& source, 
                          const std::string& host);
 // A fresh heartbeat, only while the row still names `pid` (a newer daemon owns it otherwise).
 Status Heartbeat(pg::Connection& connection, const std::string& source, int pid);
-// Status `status` (stopped | error) with its reason; pid and host cleared.
+// Status `status` (stopped | error) with its reason; pid and host cleared. With `only_pid`,
+// only while the row names that pid or none (a newer daemon's row is left alone).
 Status MarkDaemonEnded(pg::Connection& connection, const std::string& source,
-                       const std::string& status, const std::string& reason);
+                       const std::string& status, const std::string& reason,
+                       std::optional<int> only_pid = std::nullopt);
 
 }  // namespace chameleon::catalogue

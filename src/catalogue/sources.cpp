@@ -124,6 +124,7 @@ Status SetSourceStatus(pg::Connection& connection, const std::string& name,
   ASSIGN_OR_RETURN(pg::Rows rows, connection.Query("UPDATE sch_chameleon.t_sources SET "
                                                    "enm_status = $2::sch_chameleon.en_src_status, "
                                                    "t_status_reason = nullif($3, ''), "
+                                                   "i_pid = NULL, t_pid_host = NULL, "
                                                    "ts_status_changed = clock_timestamp() "
                                                    "WHERE t_source = $1 RETURNING i_id_source",
                                                    {name, status, reason}));

@@ -45,7 +45,8 @@ Status AddSource(pg::Connection& connection, const std::string& name, const std:
 // Deletes the source and, by cascade, its batches, tables, errors and timestamps.
 Status DropSource(pg::Connection& connection, const std::string& name);
 
-// Sets the status (and its reason, "" to clear it).
+// Sets the status (and its reason, "" to clear it) for a command that holds the source's pid
+// file: a replica daemon's pid and host left by a kill are cleared (no daemon runs now).
 Status SetSourceStatus(pg::Connection& connection, const std::string& name,
                        const std::string& status, const std::string& reason);
 

@@ -61,10 +61,17 @@ int RunMaintenance(Context& context) {
   bool full = context.options().full;
 
   std::filesystem::path pid_path = daemon::PidFilePath(config.pid_dir, source.name);
-  if (std::optional<int> pid = daemon::PidFile::Holder(pid_path)) {
-    return AskTheDaemon(context, *connected, source.name, *pid, full);
+  if (std::optional<daemon::PidHolder> holder = daemon::PidFile::Holding(pid_path)) {
+    if (holder->command != kReplicaCommand) {
+      return context.Fail(Status::FailedPrecondition(fmt::format(
+          "source {} is busy with chameleon {} (pid {}); run the maintenance once it has "
+          "finished",
+          source.name, holder->command.empty() ? "(unknown command)" : holder->command,
+          holder->pid)));
+    }
+    return AskTheDaemon(context, *connected, source.name, holder->pid, full);
   }
-  auto pid_file = daemon::PidFile::Acquire(pid_path);
+  auto pid_file = daemon::PidFile::Acquire(pid_path, context.options().command);
   if (!pid_file.ok()) {
     return context.Fail(Status::FailedPrecondition(
         fmt::format("source {} is busy (a replica, copy or maintenance started meanwhile): {}",

@@ -58,10 +58,10 @@ void InstallSignalHandlers() {
   sigaction(SIGUSR2, &maintenance, nullptr);
 }
 
-// Sleeps up to `duration`, waking early when a stop (or maintenance) is requested.
-void SleepUnlessStopped(std::chrono::milliseconds duration) {
+// Sleeps up to `duration`, waking early when a stop (or, if asked, maintenance) is requested.
+void SleepUnlessStopped(std::chrono::milliseconds duration, bool wake_for_maintenance = true) {
   auto until = std::chrono::steady_clock::now() + duration;
-  while (!stop_requested.load() && maintenance_requested.load() == 0 &&
+  while (!stop_requested.load() && (!wake_for_maintenance || maintenance_requested.load() == 0) &&
          std::chrono::steady_clock::now() < until) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
@@ -222,7 +222,8 @@ int RunReplica(Context& context, const config::Config& config, const config::Sou
   StartupReporter reporter(context);
   bool foreground = context.options().debug || config.log_dest == config::LogDestination::kStdout;
   if (foreground) reporter.Started();
-  auto pid_file = daemon::PidFile::Acquire(daemon::PidFilePath(config.pid_dir, source.name));
+  auto pid_file =
+      daemon::PidFile::Acquire(daemon::PidFilePath(config.pid_dir, source.name), kReplicaCommand);
   if (!pid_file.ok()) {
     return reporter.Fail(Status::FailedPrecondition(fmt::format(
         "the replica of source {} cannot start: {}", source.name, pid_file.status().message())));
@@ -282,6 +283,7 @@ int RunReplica(Context& context, const config::Config& config, const config::Sou
   options.type_map.zero_date_sentinel = source.zero_date_sentinel;
   options.on_error = source.on_error_replay;
   options.logger = *replay_log;
+  options.stopping = [] { return stop_requested.load(); };
   replayer::Replayer replayer(
       spool, [&context]() { return context.ConnectTarget(); }, options);
   Status reconciled = ReconcileSpool(replayer, source);
@@ -325,7 +327,8 @@ int RunReplica(Context& context, const config::Config& config, const config::Sou
   auto next_prune = std::chrono::steady_clock::now();
   auto prune_every = std::chrono::seconds(10L * std::max(1, source.sleep_loop_seconds));
   while (!stop_requested.load()) {
-    SleepUnlessStopped(kHeartbeatEvery);
+    // Maintenance waits for a working connection: without one the loop would spin on it.
+    SleepUnlessStopped(kHeartbeatEvery, !connection.is_broken());
     if (stop_requested.load()) break;
     if (connection.is_broken()) {
       auto again = context.ConnectTarget();
@@ -376,26 +379,45 @@ bool ProcessAlive(int pid) {
   return kill(pid, 0) == 0;
 }
 
-// Signals the daemon of `source` and waits for it; true when one was running.
+// Signals the daemon of `source` and waits for it; true when one was running. Only a replica
+// daemon is signalled: a copy, a detach or a maintenance holding the source is named instead.
 Result<bool> StopOne(Context& context, const config::Config& config, const std::string& source) {
   std::filesystem::path pid_path = daemon::PidFilePath(config.pid_dir, source);
-  std::optional<int> pid = daemon::PidFile::Holder(pid_path);
-  if (!pid) return false;
-  if (kill(*pid, SIGTERM) != 0) {
+  std::optional<daemon::PidHolder> holder = daemon::PidFile::Holding(pid_path);
+  if (!holder) return false;
+  const int pid = holder->pid;
+  if (holder->command != kReplicaCommand) {
+    return Status::FailedPrecondition(fmt::format(
+        "source {} is busy with chameleon {} (pid {}), not a running replica; stop_replica "
+        "does not interrupt it: wait for it to finish",
+        source, holder->command.empty() ? "(unknown command)" : holder->command, pid));
+  }
+  // Still the process we signalled (a new daemon may take the file once it is gone).
+  auto ours = [&] {
+    std::optional<int> now = daemon::PidFile::Holder(pid_path);
+    return now && *now == pid;
+  };
+  if (kill(pid, SIGTERM) != 0) {
     return Status::PermissionDenied(
-        fmt::format("cannot signal the replica of source {} (pid {})", source, *pid));
+        fmt::format("cannot signal the replica of source {} (pid {})", source, pid));
   }
   const std::chrono::seconds wait(context.options().stop_timeout_seconds);
   auto deadline = std::chrono::steady_clock::now() + wait;
-  while (ProcessAlive(*pid) && daemon::PidFile::Holder(pid_path) &&
-         std::chrono::steady_clock::now() < deadline) {
+  while (ProcessAlive(pid) && ours() && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  if (!daemon::PidFile::Holder(pid_path)) return true;
+  if (!ours()) return true;
   // The firm stop: the batch in hand was not committed, so PostgreSQL rolls it back and the
   // next start applies it again from the spool; nothing is lost or doubled.
-  kill(*pid, SIGKILL);
-  while (daemon::PidFile::Holder(pid_path)) {
+  kill(pid, SIGKILL);
+  auto killed_by = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (ours()) {
+    if (std::chrono::steady_clock::now() >= killed_by) {
+      return Status::Unavailable(fmt::format(
+          "the replica of source {} (pid {}) did not end within 30 s of SIGKILL (stuck in "
+          "the kernel: a hung disk or NFS mount?)",
+          source, pid));
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   auto connection = ConnectToCurrentCatalogue(context);
@@ -404,7 +426,8 @@ Result<bool> StopOne(Context& context, const config::Config& config, const std::
         *connection, source, catalogue::kStatusStopped,
         fmt::format("stopped by force after {} s; the batch in hand was rolled back and will "
                     "be applied at the next start",
-                    wait.count())));
+                    wait.count()),
+        pid));
   }
   context.Warn(
       fmt::format("the replica of source {} did not stop within {} s and was killed; "
@@ -422,11 +445,17 @@ int StartReplica(Context& context) {
   auto found = RequireMysqlSource(context);
   if (!found.ok()) return context.Fail(found.status());
   const config::Source& source = **found;
-  if (auto holder = daemon::PidFile::Holder(daemon::PidFilePath(config.pid_dir, source.name))) {
+  if (auto holder = daemon::PidFile::Holding(daemon::PidFilePath(config.pid_dir, source.name))) {
+    if (holder->command != kReplicaCommand) {
+      return context.Fail(Status::FailedPrecondition(fmt::format(
+          "source {} is busy with chameleon {} (pid {}); start the replica once it has finished",
+          source.name, holder->command.empty() ? "(unknown command)" : holder->command,
+          holder->pid)));
+    }
     return context.Fail(Status::FailedPrecondition(fmt::format(
         "the replica of source {} is already running (pid {}); `chameleon stop_replica --source "
         "{}` stops it",
-        source.name, *holder, source.name)));
+        source.name, holder->pid, source.name)));
   }
   context.OpenLog("read");
   bool foreground = context.options().debug || config.log_dest == config::LogDestination::kStdout;

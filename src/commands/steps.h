@@ -9,6 +9,10 @@
 
 namespace chameleon::commands {
 
+// What the replica daemon writes into its source's pid file (daemon::PidHolder::command):
+// stop_replica and run_maintenance signal only such a holder, never a copy or a detach.
+inline constexpr const char* kReplicaCommand = "start_replica";
+
 // Connects to pg_conn and checks that sch_chameleon exists at this release's version.
 Result<pg::Connection> ConnectToCurrentCatalogue(Context& context);
 

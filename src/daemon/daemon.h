@@ -10,14 +10,23 @@
 
 namespace chameleon::daemon {
 
-// An fcntl write lock on a pid file holding our pid; released (and the file removed) at
-// destruction. The lock dies with the process, so a stale file never blocks a start.
+// A live process holding a pid file, and what it does there (the command that took it).
+struct PidHolder {
+  int pid = 0;
+  std::string command;  // "start_replica", "init_replica", ...; "" when unknown
+};
+
+// An fcntl write lock on a pid file holding our pid and `command`; released (and the file
+// removed) at destruction. The lock dies with the process, so a stale file never blocks a
+// start.
 class PidFile {
  public:
-  // Takes the lock or fails with FailedPrecondition naming the pid that holds it.
-  static Result<PidFile> Acquire(const std::filesystem::path& path);
+  // Takes the lock or fails with FailedPrecondition naming the process that holds it.
+  static Result<PidFile> Acquire(const std::filesystem::path& path, const std::string& command);
   // The pid holding `path` locked, nullopt when no live process does.
   static std::optional<int> Holder(const std::filesystem::path& path);
+  // The same with the command the holder runs.
+  static std::optional<PidHolder> Holding(const std::filesystem::path& path);
 
   PidFile(PidFile&& other) noexcept;
   PidFile& operator=(PidFile&& other) noexcept;

@@ -279,6 +279,9 @@ struct ReplayerCore {
   }
 
   Result<std::optional<BatchOutcome>> ReplayOneBatch();
+  // Sleeps `duration` in short steps; false as soon as options.stopping() says so.
+  bool WaitUnlessStopping(std::chrono::milliseconds duration) const;
+  Status StoppedWaiting(const spool::BatchInfo& batch) const;
   std::optional<Failure> Attempt(const spool::BatchInfo& batch, BatchOutcome* outcome);
   Status HandleTableFailure(const spool::BatchInfo& batch, const Failure& failure,
                             BatchOutcome* outcome);
@@ -849,6 +852,22 @@ Status ReplayerCore::HandleTableFailure(const spool::BatchInfo& batch, const Fai
   return Status::Ok();
 }
 
+bool ReplayerCore::WaitUnlessStopping(std::chrono::milliseconds duration) const {
+  auto until = std::chrono::steady_clock::now() + duration;
+  while (std::chrono::steady_clock::now() < until) {
+    if (options.stopping && options.stopping()) return false;
+    std::this_thread::sleep_for(std::min(std::chrono::milliseconds(50), duration));
+  }
+  return true;
+}
+
+Status ReplayerCore::StoppedWaiting(const spool::BatchInfo& batch) const {
+  return Status::Unavailable(
+      fmt::format("batch {} not replayed: stopping while waiting to try again (it stays in the "
+                  "spool)",
+                  batch.id));
+}
+
 Result<std::optional<BatchOutcome>> ReplayerCore::ReplayOneBatch() {
   std::optional<spool::BatchInfo> batch = spool.OldestClosedBatch();
   if (!batch) return std::optional<BatchOutcome>();
@@ -891,7 +910,7 @@ Result<std::optional<BatchOutcome>> ReplayerCore::ReplayOneBatch() {
                           batch->id, retries, failure->message));
         }
         log->warn("batch {}: {}; retrying in {} ms", batch->id, failure->message, backoff.count());
-        std::this_thread::sleep_for(backoff);
+        if (!WaitUnlessStopping(backoff)) return StoppedWaiting(*batch);
         backoff = std::min(backoff * 2, options.max_backoff);
         break;
       case FailureClass::kTable: {
@@ -903,7 +922,7 @@ Result<std::optional<BatchOutcome>> ReplayerCore::ReplayOneBatch() {
           if (handled.code() == StatusCode::kFailedPrecondition) return handled;
           DropConnection();
           if (++retries >= options.max_attempts) return handled;
-          std::this_thread::sleep_for(backoff);
+          if (!WaitUnlessStopping(backoff)) return StoppedWaiting(*batch);
           backoff = std::min(backoff * 2, options.max_backoff);
           break;
         }

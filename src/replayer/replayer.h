@@ -41,6 +41,9 @@ struct ReplayerOptions {
   int max_attempts = 8;  // retryable failures per ReplayOneBatch call
   std::chrono::milliseconds first_backoff{100};
   std::chrono::milliseconds max_backoff{5000};
+  // Asked during backoff waits: true ends them, and ReplayOneBatch returns kUnavailable with
+  // the batch left in the spool (a stop during a PostgreSQL outage need not wait them out).
+  std::function<bool()> stopping;
   std::shared_ptr<spdlog::logger> logger;  // nullptr: spdlog's default logger
   // Tests: runs after the PostgreSQL COMMIT and before Spool::MarkReplayed; an error stops
   // there, as a crash would.

@@ -4,10 +4,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <chrono>
 
 #include "catalogue/sources.h"
+#include "daemon/daemon.h"
 #include "support/replica_sandbox.h"
 #include "support/test_servers.h"
 #include "support/wait_for.h"
@@ -133,6 +135,24 @@ TEST_F(ReplicaDaemon, StopReplicaKillsADaemonThatDoesNotStopInTimeLosingNothing)
 
   ASSERT_EQ(sandbox_.Run({"start_replica", "--source", "mysql"}).exit_code, 0);
   EXPECT_TRUE(WaitFor([&] { return Rows() == "1=a 2=b"; })) << Rows();
+}
+
+// stop_replica and run_maintenance signal only a replica daemon: a copy holding the source
+// (here this test, as init_replica) is named and left alone, not killed by SIGTERM/SIGUSR1.
+TEST_F(ReplicaDaemon, StopAndMaintenanceLeaveACopyInProgressAlone) {
+  auto held =
+      daemon::PidFile::Acquire(sandbox_.home() / ".pg_chameleon/pid/mysql.pid", "init_replica");
+  ASSERT_TRUE(held.ok()) << held.status().message();
+  auto stop = sandbox_.Run({"stop_replica", "--source", "mysql"});
+  EXPECT_EQ(stop.exit_code, 1);
+  EXPECT_THAT(stop.err, HasSubstr("busy with chameleon init_replica (pid " +
+                                  std::to_string(getpid()) + "), not a running replica"));
+  auto maintenance = sandbox_.Run({"run_maintenance", "--source", "mysql"});
+  EXPECT_EQ(maintenance.exit_code, 1);
+  EXPECT_THAT(maintenance.err, HasSubstr("busy with chameleon init_replica"));
+  auto start = sandbox_.Run({"start_replica", "--source", "mysql"});
+  EXPECT_EQ(start.exit_code, 1);
+  EXPECT_THAT(start.err, HasSubstr("busy with chameleon init_replica"));
 }
 
 TEST_F(ReplicaDaemon, RunMaintenanceCompactsTheSpoolWithOrWithoutTheDaemon) {
