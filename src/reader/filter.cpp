@@ -22,7 +22,15 @@ bool Matches(const std::set<std::string, std::less<>>& names, std::string_view s
 EventFilter::EventFilter(const config::Source& source) {
   for (const auto& [origin, destination] : source.schema_mappings)
     schemas_.insert(origin);
-  limit_tables_.insert(source.limit_tables.begin(), source.limit_tables.end());
+  for (const std::string& entry : source.limit_tables) {
+    size_t dot = entry.find('.');
+    if (dot == std::string::npos) {
+      whole_schemas_.insert(entry);
+    } else {
+      limit_tables_.insert(entry);
+      limited_schemas_.insert(entry.substr(0, dot));
+    }
+  }
   skip_tables_.insert(source.skip_tables.begin(), source.skip_tables.end());
   skip_insert_.insert(source.skip_events.insert.begin(), source.skip_events.insert.end());
   skip_update_.insert(source.skip_events.update.begin(), source.skip_events.update.end());
@@ -36,8 +44,9 @@ bool EventFilter::WantsSchema(std::string_view schema) const {
 bool EventFilter::WantsTable(std::string_view schema, std::string_view table) const {
   if (!WantsSchema(schema)) return false;
   std::string name = Qualified(schema, table);
-  if (!limit_tables_.empty() && !limit_tables_.contains(name)) return false;
-  return !skip_tables_.contains(name);
+  if (skip_tables_.contains(name)) return false;
+  if (whole_schemas_.contains(schema) || !limited_schemas_.contains(schema)) return true;
+  return limit_tables_.contains(name);
 }
 
 bool EventFilter::WantsRow(Operation operation, std::string_view schema,

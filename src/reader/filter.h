@@ -25,7 +25,12 @@ class EventFilter {
 
  private:
   std::set<std::string, std::less<>> schemas_;
+  // limit_tables restricts only the schemas it names (as init_replica does, and as
+  // pg_chameleon documents): "schema.table" entries limit their schema to them, a bare
+  // "schema" entry keeps the whole schema; other mapped schemas are not limited.
   std::set<std::string, std::less<>> limit_tables_;
+  std::set<std::string, std::less<>> limited_schemas_;
+  std::set<std::string, std::less<>> whole_schemas_;
   std::set<std::string, std::less<>> skip_tables_;
   std::set<std::string, std::less<>> skip_insert_;
   std::set<std::string, std::less<>> skip_update_;
