@@ -193,6 +193,21 @@ struct ReplayerCore {
       }
       tables[TableKey(row.schema, row.table)] = std::move(state);
     }
+    ASSIGN_OR_RETURN(
+        pg::Rows booleans,
+        connection->Query("SELECT t.v_schema_name, t.v_table_name, a.attname FROM "
+                          "sch_chameleon.t_replica_tables t JOIN pg_namespace n ON n.nspname = "
+                          "t.v_schema_name JOIN pg_class c ON c.relnamespace = n.oid AND c.relname "
+                          "= t.v_table_name JOIN pg_attribute a ON a.attrelid = c.oid AND "
+                          "a.attnum > 0 AND NOT a.attisdropped AND a.atttypid = 'boolean'::regtype "
+                          "WHERE t.i_id_source = $1::bigint",
+                          {std::to_string(options.source_id)}));
+    for (int row = 0; row < booleans.size(); ++row) {
+      auto table = tables.find(
+          TableKey(std::string(booleans.Text(row, 0)), std::string(booleans.Text(row, 1))));
+      if (table != tables.end())
+        table->second.boolean_columns.insert(std::string(booleans.Text(row, 2)));
+    }
     if (binlog_base.empty()) {
       ASSIGN_OR_RETURN(std::optional<std::string> name,
                        connection->QueryValue(
@@ -233,6 +248,16 @@ struct ReplayerCore {
       ASSIGN_OR_RETURN(translation::ColumnType type,
                        translation::MapColumn(SourceColumnFor(column), event.schema, event.table,
                                               options.type_map));
+      // The binlog's shapes lack MySQL's display widths (tinyint(1)), so a type_override keyed
+      // on one cannot match here: the target column init created says what was overridden.
+      if (state.boolean_columns.count(column.name) > 0 &&
+          (type.kind == translation::ValueKind::kVerbatim ||
+           type.kind == translation::ValueKind::kBit)) {
+        type.bits_source = type.kind == translation::ValueKind::kBit;
+        type.kind = translation::ValueKind::kBoolean;
+        type.pg_type = "boolean";
+        type.overridden = true;
+      }
       applier->types.push_back(std::move(type));
       applier->kind_from_value.push_back(column.column_type.empty());
       columns.push_back(pg::QuoteIdentifier(column.name));

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,9 @@ struct TableState {
   std::optional<BinlogPosition> copy_position;  // events before it are skipped
   bool enabled = true;
   bool dropped = false;  // a DROP TABLE of this batch removed it
+  // Its boolean columns in PostgreSQL: a type_override sent the MySQL integer there, which
+  // the binlog's shapes (no display width, tinyint not tinyint(1)) cannot tell.
+  std::set<std::string> boolean_columns;
 };
 
 // Keyed by TableKey(PostgreSQL schema, table).

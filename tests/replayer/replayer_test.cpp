@@ -296,6 +296,29 @@ TEST_F(ReplayerTest, TableMapShapesWithoutColumnTypesRenderByValueType) {
             "01 h\xc3\xa9llo 0000000011 1");
 }
 
+// type_override tinyint(1) -> boolean (pg_chameleon's example configuration): init copies
+// 0 as false and anything else as true; the stream's shapes say only "tinyint" (the binlog
+// has no display width), yet the rows must read the same, 2 and -1 included.
+TEST_F(ReplayerTest, AnIntegerColumnOverriddenToBooleanReplaysAsInitCopiesIt) {
+  TableShape shape = KeyValueTable("flags", ", active boolean");
+  ColumnShape active;
+  active.name = "active";
+  active.type_code = 1;  // TINY, no column type: what the reader stores
+  shape.columns.push_back(active);
+  auto row = [&](int id, int64_t value) {
+    return Insert(Schema(), "flags", {Value::Int(id), Value::String("r"), Value::Int(value)});
+  };
+  Append({row(1, 0), row(2, 1), row(3, 2), row(4, -1)}, {shape});
+  Append({Update(Schema(), "flags", {Value::Int(1), Value::String("r"), Value::Int(0)},
+                 {Value::Int(1), Value::String("r"), Value::Int(5)})});
+  Close();
+  BatchOutcome outcome = ReplayOne(*MakeReplayer());
+  EXPECT_EQ(outcome.replayed, 5);
+  EXPECT_EQ(Q("SELECT string_agg(id || '=' || active, ' ' ORDER BY id) FROM " + Qualified("flags")),
+            "1=true 2=true 3=true 4=true");
+  EXPECT_EQ(Q("SELECT count(*) FROM sch_chameleon.t_error_log"), "0");
+}
+
 long MaxRssKilobytes() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
