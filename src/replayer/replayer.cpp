@@ -727,7 +727,9 @@ std::optional<Failure> BatchApply::Apply(const ChangeEvent& event) {
   ++outcome_->replayed;
   ++*OperationCount(event.operation);
   if (event.operation == Operation::kInsert) {
-    if (copy_applier_ == applier) return AppendCopyRow(applier, event);
+    // Straight into the open COPY only when no other table's rows wait before this one:
+    // rows reach PostgreSQL in binlog order (foreign keys, triggers, sequences see it).
+    if (copy_applier_ == applier && held_applier_ == nullptr) return AppendCopyRow(applier, event);
     return HoldInsert(applier, event);
   }
   if (auto failure = ReleaseHeld()) return failure;
