@@ -177,6 +177,12 @@ Status ReadType(Cursor& cursor, const std::string& column, TypeText* type) {
   }
   if (boolean) type->arguments = {"1"};
   if (type->serial) type->is_unsigned = true;
+  // FLOAT(p): MySQL makes p in 25..53 a DOUBLE column (information_schema says double).
+  if (word == "float" && type->arguments.size() == 1) {
+    int precision = std::atoi(type->arguments[0].c_str());
+    if (precision > 24) type->data_type = "double";
+    type->arguments.clear();
+  }
   return Status::Ok();
 }
 
@@ -365,10 +371,21 @@ Result<ParsedColumn> ParseColumnDefinition(const std::string& name, std::string_
       if (cursor.Accept("NULL")) column.nullable = false;
     } else if (cursor.Accept("NULL")) {
       column.nullable = true;
-    } else if (cursor.Accept("CHARACTER") || cursor.Accept("CHARSET") || cursor.Accept("COLLATE") ||
-               cursor.Accept("COLUMN_FORMAT") || cursor.Accept("STORAGE")) {
+    } else if (cursor.Accept("CHARACTER") || cursor.Accept("CHARSET")) {
       cursor.Accept("SET");
-      cursor.Skip();  // the charset, collation or format name
+      // CHARACTER SET binary makes a character type its binary twin (bytes, not text).
+      if (cursor.Accept("BINARY")) {
+        static const std::map<std::string, std::string> kBinaryTwin = {
+            {"char", "binary"}, {"varchar", "varbinary"},     {"tinytext", "tinyblob"},
+            {"text", "blob"},   {"mediumtext", "mediumblob"}, {"longtext", "longblob"}};
+        auto twin = kBinaryTwin.find(type.data_type);
+        if (twin != kBinaryTwin.end()) type.data_type = twin->second;
+      } else {
+        cursor.Skip();  // the charset name
+      }
+    } else if (cursor.Accept("COLLATE") || cursor.Accept("COLUMN_FORMAT") ||
+               cursor.Accept("STORAGE")) {
+      cursor.Skip();  // the collation or format name
     } else if (cursor.Accept("DEFAULT")) {
       column.default_value = ReadDefault(cursor);
     } else if (cursor.PeekWord("ON") && cursor.PeekWord("UPDATE", 1)) {

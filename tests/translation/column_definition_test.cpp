@@ -55,6 +55,13 @@ TEST(ColumnDefinitionTest, ReadsAsInformationSchemaAndMapsAsInit) {
       {"SET('x','y') DEFAULT 'x,y'", "set('x','y')", true, "'x,y'", "",
        "\"c\" text[] DEFAULT '{\"x\",\"y\"}'"},
       {"VARBINARY(16) NOT NULL", "varbinary(16)", false, nullptr, "", "\"c\" bytea NOT NULL"},
+      // FLOAT(p) is a DOUBLE column from p = 25 on, as information_schema (and init) say.
+      {"FLOAT(30)", "double", true, nullptr, "", "\"c\" double precision"},
+      {"FLOAT(10)", "float", true, nullptr, "", "\"c\" real"},
+      // CHARACTER SET binary: bytes, not text.
+      {"VARCHAR(8) CHARACTER SET binary NOT NULL", "varbinary(8)", false, nullptr, "",
+       "\"c\" bytea NOT NULL"},
+      {"TEXT CHARSET binary", "blob", true, nullptr, "", "\"c\" bytea"},
   };
   TypeMapOptions options;
   for (const auto& test : cases) {
