@@ -131,6 +131,10 @@ struct ReplayerCore {
   std::set<spool::EventKey> skipped_ddl;     // DDL events a previous attempt could not apply
   // MySQL (schema, table)s a DDL of this batch changed: a new attempt rebuilds their appliers.
   std::set<std::pair<std::string, std::string>> ddl_tables;
+  // Tables an earlier attempt at this batch took out of the replica, with the reason: also
+  // one this batch creates (its catalogue row is rolled back with the failed attempt, so the
+  // new attempt disables it again inside its own transaction instead of failing for ever).
+  std::map<std::string, std::string> disabled_in_batch;  // TableKey(pg schema, table)
 
   void InvalidateAppliers(const std::string& schema, const std::string& table) {
     auto first = appliers.lower_bound(std::make_tuple(schema, table, uint32_t{0}));
@@ -385,6 +389,7 @@ const TableState* BatchApply::Replicated(const std::string& mysql_schema, const 
   if (found == impl_.tables.end()) return nullptr;
   const TableState& state = found->second;
   if (!state.enabled || state.dropped) return nullptr;
+  if (impl_.disabled_in_batch.count(found->first) > 0) return nullptr;
   // Per-table consistency: the init copy already holds everything before its coordinates.
   if (state.copy_position && position < *state.copy_position) return nullptr;
   *pg_schema = *schema;
@@ -752,6 +757,12 @@ std::optional<Failure> BatchApply::Run() {
   }
   if (auto failure = FlushAll()) return failure;
 
+  for (const auto& [key, reason] : impl_.disabled_in_batch) {
+    size_t split = key.find('\n');
+    Status disabled = catalogue::DisableTable(connection(), impl_.options.source_id,
+                                              key.substr(0, split), key.substr(split + 1), reason);
+    if (!disabled.ok()) return FromStatus(disabled, connection().last_sqlstate());
+  }
   // Tables whose copy coordinates this batch passed need the check no more.
   for (auto& [key, state] : impl_.tables) {
     if (state.copy_position && !state.dropped && batch_.last_key.position >= *state.copy_position) {
@@ -861,6 +872,7 @@ Status ReplayerCore::HandleTableFailure(const spool::BatchInfo& batch, const Fai
                                    reason);
   });
   if (!recorded.ok()) return recorded;
+  if (!exit_replica) disabled_in_batch[TableKey(failure.schema, failure.table)] = reason;
   if (exit_replica) {
     log->error(
         "batch {}: {} rejected a change; on_error_replay is exit, so the replica stops: "
@@ -900,6 +912,7 @@ Result<std::optional<BatchOutcome>> ReplayerCore::ReplayOneBatch() {
   if (!batch) return std::optional<BatchOutcome>();
   skipped_ddl.clear();
   ddl_tables.clear();
+  disabled_in_batch.clear();
   std::vector<std::string> disabled;
   auto backoff = options.first_backoff;
   int retries = 0;

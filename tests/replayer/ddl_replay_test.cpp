@@ -178,6 +178,57 @@ TEST_F(DdlReplayTest, ColumnChangesApplyInOrderWithTheRowsThatDependOnThem) {
             "1=8,one 2=1,6 3=NULL,three");
 }
 
+// The usual int -> bigint migration of a primary key, then to bigint unsigned: MySQL keeps a
+// key column NOT NULL whatever the MODIFY says, and numeric(20) takes a sequence instead of
+// the identity, numbering on after the rows there.
+TEST_F(DdlReplayTest, ModifyingThePrimaryKeyColumnKeepsItAKeyAndItsNumbering) {
+  Append({Ddl("CREATE TABLE k (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, v TEXT)")});
+  TableShape v1 = Shape("k", 1, {Column("id", "int(11)", false), Column("v", "text")});
+  v1.primary_key = {0};
+  Append({Insert(Schema(), "k", {Value::Int(1), Value::String("a")}),
+          Insert(Schema(), "k", {Value::Int(41), Value::String("b")})},
+         {v1});
+  Append({Ddl("ALTER TABLE k MODIFY id BIGINT")});
+  Append({Ddl("ALTER TABLE k MODIFY id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT")});
+  TableShape v2 = Shape("k", 2, {Column("id", "bigint(20) unsigned", false), Column("v", "text")});
+  v2.primary_key = {0};
+  Append(
+      {V(Insert(Schema(), "k", {Value::UInt(18446744073709551615ULL), Value::String("max")}), 2)},
+      {v2});
+  Close();
+  BatchOutcome outcome = ReplayOne(*MakeReplayer());
+  EXPECT_EQ(Errors(), "");
+  EXPECT_EQ(outcome.ddl, 3);
+  EXPECT_EQ(outcome.replayed, 3);
+  EXPECT_EQ(Catalogue("k"), "id true");
+  EXPECT_EQ(Indexes("k"), "k_pkey");
+  EXPECT_EQ(Select("SELECT format_type(atttypid, atttypmod) || ' ' || attnotnull FROM "
+                   "pg_attribute WHERE attrelid = '" +
+                   Qualified("k") + "'::regclass AND attname = 'id'"),
+            "numeric(20,0) true");
+  // A row inserted in PostgreSQL after the switch numbers on from the rows there.
+  Exec("INSERT INTO " + Qualified("k") + " (v) VALUES ('next')");
+  EXPECT_EQ(Select("SELECT id FROM " + Qualified("k") + " WHERE v = 'next'"), "42");
+}
+
+// A table created by a batch whose row PostgreSQL then rejects leaves the replica like any
+// other: the retried batch must not create it enabled again and fail for ever.
+TEST_F(DdlReplayTest, ATableCreatedInTheBatchThatPostgresqlRejectsLeavesTheReplicaOnce) {
+  TableShape other = KeyValueTable("other");
+  Append({Ddl("CREATE TABLE fresh (id INT PRIMARY KEY, v VARCHAR(3))")});
+  TableShape fresh = Shape("fresh", 1, {Column("id", "int(11)", false), Column("v", "varchar(3)")});
+  fresh.primary_key = {0};
+  Append({Insert(Schema(), "fresh", {Value::Int(1), Value::String("too long")}),
+          Insert(Schema(), "other", {Value::Int(1), Value::String("kept")})},
+         {fresh, other});
+  Close();
+  BatchOutcome outcome = ReplayOne(*MakeReplayer());
+  EXPECT_LE(outcome.attempts, 3);
+  EXPECT_EQ(Catalogue("fresh").substr(0, 9), "id false ");
+  EXPECT_EQ(Rows("other"), "1=kept");
+  EXPECT_EQ(Select("SELECT count(*) FROM " + Qualified("fresh")), "0");
+}
+
 TEST_F(DdlReplayTest, EnumColumnsGetTheirOwnTypesThroughModifyAndDrop) {
   Append({Ddl("CREATE TABLE e (id INT PRIMARY KEY, k ENUM('x','y') NOT NULL)")});
   TableShape v1 =
