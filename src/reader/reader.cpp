@@ -13,6 +13,7 @@
 #include "reader/ddl_parser.h"
 #include "reader/gtid_source_opener.h"
 #include "reader/statement.h"
+#include "translation/type_map.h"
 
 namespace chameleon::reader {
 namespace {
@@ -28,12 +29,7 @@ std::string QuoteLabels(const std::vector<std::string>& labels) {
   std::string text;
   for (const std::string& label : labels) {
     if (!text.empty()) text += ',';
-    text += '\'';
-    for (char c : label) {
-      if (c == '\'') text += '\'';
-      text += c;
-    }
-    text += '\'';
+    text += translation::QuoteEnumLabel(label);
   }
   return text;
 }

@@ -109,15 +109,6 @@ bool IsIntegerName(const std::string& type) {
          type == "bigint";
 }
 
-std::string QuoteLabel(const std::string& label) {
-  std::string out = "'";
-  for (char c : label) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  return out + "'";
-}
-
 // A string default as MariaDB's COLUMN_DEFAULT shows it: quoted, quotes and backslashes
 // escaped (DefaultClause undoes exactly this).
 std::string QuoteDefault(const std::string& text) {
@@ -191,7 +182,7 @@ std::string Arguments(const TypeText& type) {
   if (type.data_type == "enum" || type.data_type == "set") {
     std::vector<std::string> labels;
     for (const auto& label : type.arguments)
-      labels.push_back(QuoteLabel(label));
+      labels.push_back(QuoteEnumLabel(label));
     return "(" + Join(labels, ",") + ")";
   }
   return "(" + Join(type.arguments, ",") + ")";

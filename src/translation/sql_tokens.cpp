@@ -6,6 +6,38 @@
 namespace chameleon::translation {
 namespace {
 
+// MySQL's string escapes: \n is a newline, \0 a NUL, ...; \% and \_ keep their backslash
+// (they are LIKE patterns); any other escaped character stands for itself.
+void AppendEscaped(char escaped, std::string* out) {
+  switch (escaped) {
+    case '0':
+      out->push_back('\0');
+      return;
+    case 'b':
+      out->push_back('\b');
+      return;
+    case 'n':
+      out->push_back('\n');
+      return;
+    case 'r':
+      out->push_back('\r');
+      return;
+    case 't':
+      out->push_back('\t');
+      return;
+    case 'Z':
+      out->push_back('\x1a');
+      return;
+    case '%':
+    case '_':
+      out->push_back('\\');
+      out->push_back(escaped);
+      return;
+    default:
+      out->push_back(escaped);
+  }
+}
+
 bool IsWordChar(char c) {
   auto u = static_cast<unsigned char>(c);
   return std::isalnum(u) != 0 || c == '_' || c == '$' || u >= 0x80;
@@ -47,7 +79,7 @@ std::vector<SqlToken> TokenizeSql(std::string_view text, std::string* error) {
       while (i < text.size()) {
         char d = text[i];
         if (d == '\\' && c != '`' && i + 1 < text.size()) {
-          token.text += text[i + 1];
+          AppendEscaped(text[i + 1], &token.text);
           i += 2;
         } else if (d == c) {
           if (i + 1 < text.size() && text[i + 1] == c) {

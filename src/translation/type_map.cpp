@@ -172,6 +172,32 @@ Result<ColumnType> MapColumn(const SourceColumn& column, const std::string& sche
   return type;
 }
 
+std::string QuoteEnumLabel(const std::string& label) {
+  std::string out = "'";
+  for (char c : label) {
+    switch (c) {
+      case '\'':
+        out += "''";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\0':
+        out += "\\0";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out + "'";
+}
+
 std::vector<std::string> ParseLabels(const std::string& column_type) {
   std::vector<std::string> labels;
   size_t open = column_type.find('(');
@@ -193,7 +219,13 @@ std::vector<std::string> ParseLabels(const std::string& column_type) {
       current += '\'';
       ++index;
     } else if (c == '\\' && index + 1 < column_type.size()) {
-      current += column_type[++index];
+      char escaped = column_type[++index];
+      current += escaped == '0'   ? '\0'
+                 : escaped == 'n' ? '\n'
+                 : escaped == 'r' ? '\r'
+                 : escaped == 't' ? '\t'
+                 : escaped == 'Z' ? '\x1a'
+                                  : escaped;
     } else if (c == '\'') {
       quoted = false;
       labels.push_back(current);

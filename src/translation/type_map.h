@@ -73,6 +73,9 @@ Result<ColumnType> MapColumn(const SourceColumn& column, const std::string& sche
 
 // The labels of "enum('a','b''c')" or "set(...)": quotes undone, in definition order.
 std::vector<std::string> ParseLabels(const std::string& column_type);
+// An ENUM/SET label as the server's COLUMN_TYPE shows it: quoted, ' doubled, and backslash,
+// NUL, newline and carriage return escaped with a backslash. ParseLabels reads it back.
+std::string QuoteEnumLabel(const std::string& label);
 
 // Checks a zero_date_sentinel value ("YYYY-MM-DD"); InvalidArgument says what is wrong.
 Status ValidateZeroDateSentinel(const std::string& sentinel);

@@ -81,6 +81,18 @@ TEST(ColumnDefinitionTest, ReadsAsInformationSchemaAndMapsAsInit) {
   }
 }
 
+// Backslash escapes in a DDL statement's strings mean what MySQL makes of them: the enum's
+// labels are the ones init reads from information_schema, the comment keeps its newline.
+TEST(ColumnDefinitionTest, StringEscapesAreMysqls) {
+  auto parsed = ParseColumnDefinition(
+      "c", R"(ENUM('a\tb','c\\d','e\'f','50\%') NOT NULL COMMENT 'line\nbreak')", {});
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  EXPECT_EQ(parsed->column.comment, "line\nbreak");
+  auto type = MapColumn(parsed->column, "app", "t", TypeMapOptions{});
+  ASSERT_TRUE(type.ok()) << type.status().message();
+  EXPECT_EQ(type->enum_labels, (std::vector<std::string>{"a\tb", "c\\d", "e'f", "50\\%"}));
+}
+
 TEST(ColumnDefinitionTest, CommentsAndInlineKeys) {
   auto parsed = ParseColumnDefinition("id", "INT PRIMARY KEY COMMENT 'the key'", {});
   ASSERT_TRUE(parsed.ok());

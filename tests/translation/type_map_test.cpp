@@ -258,5 +258,18 @@ TEST(TypeMap, IndexesGetSchemaUniqueNamesAndSkipWhatPostgresCannotBuild) {
   EXPECT_EQ(skipped.size(), 2U);
 }
 
+// Labels as the server's COLUMN_TYPE escapes them (init reads information_schema), and the
+// same labels quoted by us (the reader's table maps, replayed DDL) read back unchanged.
+TEST(TypeMap, EnumLabelsReadAndQuoteLikeTheServer) {
+  EXPECT_EQ(ParseLabels("enum('a\\nb','c\\\\d','e''f','tab\there')"),
+            (std::vector<std::string>{"a\nb", "c\\d", "e'f", "tab\there"}));
+  std::vector<std::string> labels = {"x", "it's", "back\\slash", "new\nline",
+                                     std::string("nul\0", 4)};
+  std::string column_type = "enum(";
+  for (size_t i = 0; i < labels.size(); ++i)
+    column_type += (i == 0 ? "" : ",") + QuoteEnumLabel(labels[i]);
+  EXPECT_EQ(ParseLabels(column_type + ")"), labels);
+}
+
 }  // namespace
 }  // namespace chameleon::translation
