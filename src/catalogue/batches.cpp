@@ -142,6 +142,15 @@ Status Heartbeat(pg::Connection& connection, const std::string& source, int pid)
              {source, std::to_string(pid)});
 }
 
+Result<bool> TryLockSource(pg::Connection& connection, int64_t source_id) {
+  constexpr int kSourceLockClass = 0x4348414D;  // "CHAM": keeps clear of other applications
+  ASSIGN_OR_RETURN(
+      std::optional<std::string> locked,
+      connection.QueryValue("SELECT pg_try_advisory_lock($1::integer, $2::integer)",
+                            {std::to_string(kSourceLockClass), std::to_string(source_id)}));
+  return locked && *locked == "t";
+}
+
 Status MarkDaemonEnded(pg::Connection& connection, const std::string& source,
                        const std::string& status, const std::string& reason,
                        std::optional<int> only_pid) {

@@ -79,6 +79,10 @@ Status ClearTableCoordinates(pg::Connection& connection, int64_t source_id,
                              const std::string& schema, const std::string& table);
 
 // --- the replica daemon's liveness (t_sources, catalogue version 2) ---
+// One replica daemon per source across every host sharing the catalogue: a PostgreSQL
+// session advisory lock on the source id, held by the daemon's main connection (released
+// when that session ends). False when another session holds it.
+Result<bool> TryLockSource(pg::Connection& connection, int64_t source_id);
 // Status running with our pid and host and a fresh heartbeat.
 Status MarkDaemonRunning(pg::Connection& connection, const std::string& source, int pid,
                          const std::string& host);

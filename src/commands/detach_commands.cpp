@@ -60,8 +60,8 @@ int DetachReplica(Context& context) {
         configured.name, shown, context.options().config, configured.name));
   }
   // Held to the end, so no replica or copy of this source starts while it is detached.
-  auto pid_file = daemon::PidFile::Acquire(daemon::PidFilePath((*loaded)->pid_dir, configured.name),
-                                           context.options().command);
+  auto pid_file =
+      daemon::PidFile::Acquire(daemon::PidFilePath((*loaded)->pid_dir, configured.name));
   if (!pid_file.ok()) {
     return context.Fail(pid_file.status().WithContext(
         fmt::format("source '{}' is running; stop it with `chameleon stop_replica --config {} "

@@ -193,8 +193,7 @@ int RunCopyCommand(Context& context, const CopyCommand& command) {
   }
   StartupReporter reporter(context);
   if (foreground) reporter.Started();  // no parent waits
-  auto pid_file = daemon::PidFile::Acquire(daemon::PidFilePath(config.pid_dir, source.name),
-                                           context.options().command);
+  auto pid_file = daemon::PidFile::Acquire(daemon::PidFilePath(config.pid_dir, source.name));
   if (!pid_file.ok()) return reporter.Fail(pid_file.status());
   auto connected = ConnectToCurrentCatalogue(context);
   if (!connected.ok()) return reporter.Fail(connected.status());

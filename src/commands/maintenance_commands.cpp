@@ -62,16 +62,16 @@ int RunMaintenance(Context& context) {
 
   std::filesystem::path pid_path = daemon::PidFilePath(config.pid_dir, source.name);
   if (std::optional<daemon::PidHolder> holder = daemon::PidFile::Holding(pid_path)) {
-    if (holder->command != kReplicaCommand) {
+    std::string command = HolderCommand(*holder);
+    if (!command.empty() && command != kReplicaCommand) {
       return context.Fail(Status::FailedPrecondition(fmt::format(
           "source {} is busy with chameleon {} (pid {}); run the maintenance once it has "
           "finished",
-          source.name, holder->command.empty() ? "(unknown command)" : holder->command,
-          holder->pid)));
+          source.name, command, holder->pid)));
     }
     return AskTheDaemon(context, *connected, source.name, holder->pid, full);
   }
-  auto pid_file = daemon::PidFile::Acquire(pid_path, context.options().command);
+  auto pid_file = daemon::PidFile::Acquire(pid_path);
   if (!pid_file.ok()) {
     return context.Fail(Status::FailedPrecondition(
         fmt::format("source {} is busy (a replica, copy or maintenance started meanwhile): {}",

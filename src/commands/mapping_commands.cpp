@@ -92,8 +92,7 @@ int UpdateSchemaMappings(Context& context) {
     return context.Fail(Refusal(context, source.name, shown));
   }
   // Held to the end, so no replica or copy of this source starts while its schemas move.
-  auto pid_file = daemon::PidFile::Acquire(daemon::PidFilePath((*loaded)->pid_dir, source.name),
-                                           context.options().command);
+  auto pid_file = daemon::PidFile::Acquire(daemon::PidFilePath((*loaded)->pid_dir, source.name));
   if (!pid_file.ok()) {
     return context.Fail(
         pid_file.status().WithContext(Refusal(context, source.name, record->status)));

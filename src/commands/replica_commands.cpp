@@ -222,8 +222,7 @@ int RunReplica(Context& context, const config::Config& config, const config::Sou
   StartupReporter reporter(context);
   bool foreground = context.options().debug || config.log_dest == config::LogDestination::kStdout;
   if (foreground) reporter.Started();
-  auto pid_file =
-      daemon::PidFile::Acquire(daemon::PidFilePath(config.pid_dir, source.name), kReplicaCommand);
+  auto pid_file = daemon::PidFile::Acquire(daemon::PidFilePath(config.pid_dir, source.name));
   if (!pid_file.ok()) {
     return reporter.Fail(Status::FailedPrecondition(fmt::format(
         "the replica of source {} cannot start: {}", source.name, pid_file.status().message())));
@@ -233,6 +232,22 @@ int RunReplica(Context& context, const config::Config& config, const config::Sou
   pg::Connection& connection = *connected;
   auto record = RequireRegistered(context, connection, source.name);
   if (!record.ok()) return reporter.Fail(record.status());
+  // The pid file guards this host; the advisory lock every host sharing the catalogue. A
+  // daemon killed a moment ago may still have a session PostgreSQL has not ended: wait a bit.
+  auto locked = catalogue::TryLockSource(connection, record->id);
+  for (int attempt = 0; locked.ok() && !*locked && attempt < 40 && !stop_requested.load();
+       ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    locked = catalogue::TryLockSource(connection, record->id);
+  }
+  if (!locked.ok()) return reporter.Fail(locked.status());
+  if (!*locked) {
+    return reporter.Fail(Status::FailedPrecondition(fmt::format(
+        "source {} is replicated by another chameleon daemon using this catalogue (its row "
+        "says host '{}', pid {}); stop that one first: two replicas of one source would "
+        "apply changes twice",
+        source.name, record->pid_host, record->pid ? std::to_string(*record->pid) : "unknown")));
+  }
   const std::string& status = record->status;
   if (status == "ready" || status == "initialising" || status == "syncing" || status == "error") {
     std::string fix = status == "error" ? "fix the cause (`chameleon show_status --source " +
@@ -324,6 +339,8 @@ int RunReplica(Context& context, const config::Config& config, const config::Sou
                             &replay_result);
 
   Maintenance maintenance(source);
+  Status lock_lost;
+  bool holds_lock = true;  // the advisory lock taken at start, on this session
   auto next_prune = std::chrono::steady_clock::now();
   auto prune_every = std::chrono::seconds(10L * std::max(1, source.sleep_loop_seconds));
   while (!stop_requested.load()) {
@@ -337,6 +354,34 @@ int RunReplica(Context& context, const config::Config& config, const config::Sou
         continue;
       }
       connection = std::move(*again);
+      holds_lock = false;  // it went with the old session
+    }
+    if (!holds_lock) {
+      // Take it again, or another daemon has taken the source meanwhile.
+      auto relocked = catalogue::TryLockSource(connection, record->id);
+      if (!relocked.ok()) {
+        spdlog::warn("heartbeat: {}", relocked.status().message());
+        continue;
+      }
+      auto row = catalogue::FindSource(connection, source.name);
+      bool still_ours =
+          row.ok() && *row && (*row)->pid == getpid() && (*row)->pid_host == HostName();
+      if (!*relocked && still_ours) {
+        // Our previous session, which PostgreSQL has not seen end yet (a network cut): the
+        // catalogue still names this daemon, so go on and take the lock once it is free.
+        spdlog::warn("source {}: waiting for PostgreSQL to end this daemon's previous session",
+                     source.name);
+      } else if (!*relocked) {
+        lock_lost = Status::FailedPrecondition(
+            fmt::format("another chameleon daemon took source {} while this one was cut off from "
+                        "PostgreSQL; this one stops",
+                        source.name));
+        spdlog::error("{}", lock_lost.message());
+        stop_requested.store(true);
+        break;
+      } else {
+        holds_lock = true;
+      }
     }
     Status beat = catalogue::Heartbeat(connection, source.name, getpid());
     if (!beat.ok()) spdlog::warn("heartbeat: {}", beat.message());
@@ -362,6 +407,7 @@ int RunReplica(Context& context, const config::Config& config, const config::Sou
   Status last_report = catalogue::RecordProgress(connection, record->id, Progress(reader, spool));
   if (!last_report.ok()) spdlog::warn("progress report: {}", last_report.message());
   Status failure = !read_result.status.ok() ? read_result.status : replay_result.status;
+  if (!lock_lost.ok()) return context.Fail(lock_lost);  // the row belongs to the other daemon
   if (!failure.ok()) {
     Status marked = catalogue::MarkDaemonEnded(connection, source.name, catalogue::kStatusError,
                                                failure.message());
@@ -386,11 +432,12 @@ Result<bool> StopOne(Context& context, const config::Config& config, const std::
   std::optional<daemon::PidHolder> holder = daemon::PidFile::Holding(pid_path);
   if (!holder) return false;
   const int pid = holder->pid;
-  if (holder->command != kReplicaCommand) {
+  std::string command = HolderCommand(*holder);
+  if (!command.empty() && command != kReplicaCommand) {
     return Status::FailedPrecondition(fmt::format(
         "source {} is busy with chameleon {} (pid {}), not a running replica; stop_replica "
         "does not interrupt it: wait for it to finish",
-        source, holder->command.empty() ? "(unknown command)" : holder->command, pid));
+        source, command, pid));
   }
   // Still the process we signalled (a new daemon may take the file once it is gone).
   auto ours = [&] {
@@ -446,11 +493,11 @@ int StartReplica(Context& context) {
   if (!found.ok()) return context.Fail(found.status());
   const config::Source& source = **found;
   if (auto holder = daemon::PidFile::Holding(daemon::PidFilePath(config.pid_dir, source.name))) {
-    if (holder->command != kReplicaCommand) {
+    std::string command = HolderCommand(*holder);
+    if (!command.empty() && command != kReplicaCommand) {
       return context.Fail(Status::FailedPrecondition(fmt::format(
           "source {} is busy with chameleon {} (pid {}); start the replica once it has finished",
-          source.name, holder->command.empty() ? "(unknown command)" : holder->command,
-          holder->pid)));
+          source.name, command, holder->pid)));
     }
     return context.Fail(Status::FailedPrecondition(fmt::format(
         "the replica of source {} is already running (pid {}); `chameleon stop_replica --source "

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "catalogue/catalogue.h"
+#include "commands/registry.h"
 #include "daemon/daemon.h"
 
 namespace chameleon::commands {
@@ -58,6 +59,15 @@ Result<const config::Source*> RequireMysqlSource(Context& context) {
         source->name, context.options().command));
   }
   return source;
+}
+
+std::string HolderCommand(const daemon::PidHolder& holder) {
+  for (size_t index = 1; index < holder.arguments.size(); ++index) {
+    for (const CommandSpec& command : AllCommands()) {
+      if (holder.arguments[index] == command.name) return command.name;
+    }
+  }
+  return "";
 }
 
 }  // namespace chameleon::commands

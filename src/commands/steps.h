@@ -6,12 +6,17 @@
 #include "catalogue/sources.h"
 #include "catalogue/status_report.h"
 #include "commands/context.h"
+#include "daemon/daemon.h"
 
 namespace chameleon::commands {
 
-// What the replica daemon writes into its source's pid file (daemon::PidHolder::command):
-// stop_replica and run_maintenance signal only such a holder, never a copy or a detach.
+// The command of the replica daemon: stop_replica and run_maintenance signal only a pid
+// file holder running it, never a copy or a detach.
 inline constexpr const char* kReplicaCommand = "start_replica";
+
+// The chameleon command a pid file's holder runs, from its command line; "" when it cannot
+// be read (then it is taken for a replica daemon, as before commands were told apart).
+std::string HolderCommand(const daemon::PidHolder& holder);
 
 // Connects to pg_conn and checks that sch_chameleon exists at this release's version.
 Result<pg::Connection> ConnectToCurrentCatalogue(Context& context);

@@ -45,7 +45,7 @@ std::filesystem::path PidFilePath(const std::filesystem::path& pid_dir, const st
   return pid_dir / (source + ".pid");
 }
 
-Result<PidFile> PidFile::Acquire(const std::filesystem::path& path, const std::string& command) {
+Result<PidFile> PidFile::Acquire(const std::filesystem::path& path) {
   std::error_code error;
   std::filesystem::create_directories(path.parent_path(), error);
   int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
@@ -57,19 +57,14 @@ Result<PidFile> PidFile::Acquire(const std::filesystem::path& path, const std::s
   lock.l_type = F_WRLCK;
   lock.l_whence = SEEK_SET;
   if (fcntl(fd, F_SETLK, &lock) != 0) {
-    std::optional<PidHolder> holder = Holding(path);
+    std::optional<int> holder = Holder(path);
     close(fd);
-    std::string who = "another chameleon process";
-    if (holder) {
-      who = holder->command.empty()
-                ? fmt::format("another chameleon process (pid {})", holder->pid)
-                : fmt::format("chameleon {} (pid {})", holder->command, holder->pid);
-    }
-    return Status::FailedPrecondition(
-        fmt::format("{} already works on this source and holds {}; wait for it or stop it first",
-                    who, path.string()));
+    return Status::FailedPrecondition(fmt::format(
+        "another chameleon process (pid {}) already works on this source and holds {}; wait for "
+        "it or stop it first",
+        holder ? std::to_string(*holder) : "unknown", path.string()));
   }
-  std::string pid = std::to_string(getpid()) + "\n" + command + "\n";
+  std::string pid = std::to_string(getpid()) + "\n";
   if (ftruncate(fd, 0) != 0 || !WriteAll(fd, pid)) {
     close(fd);
     return Status::IoError(
@@ -93,11 +88,11 @@ std::optional<int> PidFile::Holder(const std::filesystem::path& path) {
 std::optional<PidHolder> PidFile::Holding(const std::filesystem::path& path) {
   std::optional<int> pid = Holder(path);
   if (!pid) return std::nullopt;
-  PidHolder holder{*pid, ""};
-  // The second line names the command (pid files written before it had one line only).
-  std::ifstream file(path);
-  std::string first;
-  if (std::getline(file, first)) std::getline(file, holder.command);
+  PidHolder holder{*pid, {}};
+  std::ifstream file("/proc/" + std::to_string(*pid) + "/cmdline", std::ios::binary);
+  std::string argument;
+  while (std::getline(file, argument, '\0'))
+    holder.arguments.push_back(argument);
   return holder;
 }
 

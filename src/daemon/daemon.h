@@ -5,27 +5,29 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 
 namespace chameleon::daemon {
 
-// A live process holding a pid file, and what it does there (the command that took it).
+// A live process holding a pid file, and its command line (/proc/<pid>/cmdline; empty when
+// it cannot be read), which tells what it does there.
 struct PidHolder {
   int pid = 0;
-  std::string command;  // "start_replica", "init_replica", ...; "" when unknown
+  std::vector<std::string> arguments;
 };
 
-// An fcntl write lock on a pid file holding our pid and `command`; released (and the file
-// removed) at destruction. The lock dies with the process, so a stale file never blocks a
-// start.
+// An fcntl write lock on a pid file holding our pid (the file holds the pid alone, for
+// scripts); released (and the file removed) at destruction. The lock dies with the process,
+// so a stale file never blocks a start.
 class PidFile {
  public:
-  // Takes the lock or fails with FailedPrecondition naming the process that holds it.
-  static Result<PidFile> Acquire(const std::filesystem::path& path, const std::string& command);
+  // Takes the lock or fails with FailedPrecondition naming the pid that holds it.
+  static Result<PidFile> Acquire(const std::filesystem::path& path);
   // The pid holding `path` locked, nullopt when no live process does.
   static std::optional<int> Holder(const std::filesystem::path& path);
-  // The same with the command the holder runs.
+  // The same with the holder's command line.
   static std::optional<PidHolder> Holding(const std::filesystem::path& path);
 
   PidFile(PidFile&& other) noexcept;

@@ -96,8 +96,7 @@ TEST_F(DetachReplica, ChangesNothingWithoutYesOrWhileTheSourceRuns) {
   EXPECT_THAT(none.err, HasSubstr("no answer on standard input"));
   {
     // A live process holding the source's pid file is a running replica.
-    auto held =
-        daemon::PidFile::Acquire(sandbox_.home() / ".pg_chameleon/pid/mysql.pid", "start_replica");
+    auto held = daemon::PidFile::Acquire(sandbox_.home() / ".pg_chameleon/pid/mysql.pid");
     ASSERT_TRUE(held.ok()) << held.status().message();
     auto running = Detach("YES\n");
     EXPECT_EQ(running.exit_code, 1);

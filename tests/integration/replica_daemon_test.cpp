@@ -1,13 +1,19 @@
 // start_replica / stop_replica as a user runs them: a daemon that replicates MariaDB into
 // PostgreSQL, shows running with a live heartbeat, refuses a second start, stops within its
 // bound, and is shown dead (not running) after a kill -9.
+#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 
+#include "catalogue/batches.h"
 #include "catalogue/sources.h"
 #include "daemon/daemon.h"
 #include "support/replica_sandbox.h"
@@ -137,22 +143,65 @@ TEST_F(ReplicaDaemon, StopReplicaKillsADaemonThatDoesNotStopInTimeLosingNothing)
   EXPECT_TRUE(WaitFor([&] { return Rows() == "1=a 2=b"; })) << Rows();
 }
 
-// stop_replica and run_maintenance signal only a replica daemon: a copy holding the source
-// (here this test, as init_replica) is named and left alone, not killed by SIGTERM/SIGUSR1.
-TEST_F(ReplicaDaemon, StopAndMaintenanceLeaveACopyInProgressAlone) {
-  auto held =
-      daemon::PidFile::Acquire(sandbox_.home() / ".pg_chameleon/pid/mysql.pid", "init_replica");
-  ASSERT_TRUE(held.ok()) << held.status().message();
+// stop_replica and run_maintenance signal only a replica daemon: another command holding the
+// source (here detach_replica, waiting for its YES) is named and left alone, not killed by
+// SIGTERM or SIGUSR1.
+TEST_F(ReplicaDaemon, StopAndMaintenanceLeaveAnotherCommandAlone) {
+  std::filesystem::path answer = sandbox_.home() / "answer";
+  ASSERT_EQ(mkfifo(answer.c_str(), 0600), 0);
+  std::string binary = std::getenv("CHAMELEON_BINARY");  // NOLINT(concurrency-mt-unsafe)
+  std::string home = "HOME=" + sandbox_.home().string();
+  pid_t detach = fork();
+  ASSERT_GE(detach, 0);
+  if (detach == 0) {
+    int in = open(answer.c_str(), O_RDWR);  // read-write: never blocks, never sees EOF
+    int out = open("/dev/null", O_WRONLY);
+    if (in < 0 || out < 0) _exit(127);
+    dup2(in, 0);
+    dup2(out, 1);
+    dup2(out, 2);
+    putenv(home.data());  // NOLINT(concurrency-mt-unsafe): the child is single-threaded
+    execl(binary.c_str(), binary.c_str(), "detach_replica", "--source", "mysql", nullptr);
+    _exit(127);
+  }
+  std::filesystem::path pid_file = sandbox_.home() / ".pg_chameleon/pid/mysql.pid";
+  EXPECT_TRUE(WaitFor([&] { return daemon::PidFile::Holder(pid_file) == detach; }, 20));
+
   auto stop = sandbox_.Run({"stop_replica", "--source", "mysql"});
   EXPECT_EQ(stop.exit_code, 1);
-  EXPECT_THAT(stop.err, HasSubstr("busy with chameleon init_replica (pid " +
-                                  std::to_string(getpid()) + "), not a running replica"));
+  EXPECT_THAT(stop.err, HasSubstr("busy with chameleon detach_replica (pid " +
+                                  std::to_string(detach) + "), not a running replica"));
   auto maintenance = sandbox_.Run({"run_maintenance", "--source", "mysql"});
   EXPECT_EQ(maintenance.exit_code, 1);
-  EXPECT_THAT(maintenance.err, HasSubstr("busy with chameleon init_replica"));
+  EXPECT_THAT(maintenance.err, HasSubstr("busy with chameleon detach_replica"));
   auto start = sandbox_.Run({"start_replica", "--source", "mysql"});
   EXPECT_EQ(start.exit_code, 1);
-  EXPECT_THAT(start.err, HasSubstr("busy with chameleon init_replica"));
+  EXPECT_THAT(start.err, HasSubstr("busy with chameleon detach_replica"));
+
+  {
+    std::ofstream no(answer);
+    no << "no" << std::endl;
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(detach, &status, 0), detach);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1)
+      << "detach_replica ended by itself on its answer, not by a signal";
+}
+
+// A second host sharing the catalogue (here: this test holding the source's advisory lock, as
+// a daemon elsewhere would) keeps a second daemon of the same source from starting.
+TEST_F(ReplicaDaemon, ASecondDaemonOfTheSourceOnAnotherHostIsRefused) {
+  auto elsewhere = sandbox_.Target();
+  auto locked = catalogue::TryLockSource(
+      elsewhere, std::stoll(Q("SELECT i_id_source FROM sch_chameleon.t_sources")));
+  ASSERT_TRUE(locked.ok() && *locked);
+  auto refused = sandbox_.Run({"start_replica", "--source", "mysql"});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_THAT(refused.err, HasSubstr("replicated by another chameleon daemon"));
+  { auto released = std::move(elsewhere); }  // that daemon's session ends
+  auto started = sandbox_.Run({"start_replica", "--source", "mysql"});
+  ASSERT_EQ(started.exit_code, 0) << started.all();
+  EXPECT_TRUE(WaitFor([&] { return Status() == "running true true"; })) << Status();
 }
 
 TEST_F(ReplicaDaemon, RunMaintenanceCompactsTheSpoolWithOrWithoutTheDaemon) {

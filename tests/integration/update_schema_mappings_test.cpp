@@ -195,8 +195,7 @@ TEST_F(UpdateSchemaMappings, RefusalsChangeNothing) {
   WriteMappings({sandbox_.mysql_schema() + ": " + renamed});
   {
     // A live process holding the source's pid file is a running replica.
-    auto held =
-        daemon::PidFile::Acquire(sandbox_.home() / ".pg_chameleon/pid/mysql.pid", "start_replica");
+    auto held = daemon::PidFile::Acquire(sandbox_.home() / ".pg_chameleon/pid/mysql.pid");
     ASSERT_TRUE(held.ok()) << held.status().message();
     auto running = Update();
     EXPECT_EQ(running.exit_code, 1);
