@@ -122,7 +122,8 @@ int AddSource(Context& context) {
 }
 
 int DropSource(Context& context) {
-  if (auto config = context.Config(); !config.ok()) return context.Fail(config.status());
+  auto config = context.Config();
+  if (!config.ok()) return context.Fail(config.status());
   auto name = RequireSourceOption(context);
   if (!name.ok()) return context.Fail(name.status());
   context.OpenLog("");
@@ -138,6 +139,11 @@ int DropSource(Context& context) {
         fmt::format("source '{}' is {}; stop it with `chameleon stop_replica "
                     "--config {} --source {}` first",
                     *name, shown, context.options().config, *name));
+  }
+  // Held through the question and the drop: no replica or copy of the source starts meanwhile.
+  auto pid_file = daemon::PidFile::Acquire(daemon::PidFilePath((*config)->pid_dir, *name));
+  if (!pid_file.ok()) {
+    return context.Fail(pid_file.status().WithContext(fmt::format("source '{}' is busy", *name)));
   }
   context.out() << fmt::format(
       "Dropping the source {} will remove it from the replica catalogue with its batches, "
@@ -163,7 +169,8 @@ int DropSource(Context& context) {
 }
 
 int EnableReplica(Context& context) {
-  if (auto config = context.Config(); !config.ok()) return context.Fail(config.status());
+  auto config = context.Config();
+  if (!config.ok()) return context.Fail(config.status());
   auto name = RequireSourceOption(context);
   if (!name.ok()) return context.Fail(name.status());
   context.OpenLog("");
@@ -185,6 +192,14 @@ int EnableReplica(Context& context) {
   }
   auto record = RequireRegistered(context, *connection, *name);
   if (!record.ok()) return context.Fail(record.status());
+  // A live process of this source (a replica whose heartbeat is late, a copy) keeps its state.
+  auto pid_file = daemon::PidFile::Acquire(daemon::PidFilePath((*config)->pid_dir, *name));
+  if (!pid_file.ok()) {
+    return context.Fail(pid_file.status().WithContext(
+        fmt::format("source '{}' is in use on this host; enable_replica resets a stopped or "
+                    "failed source",
+                    *name)));
+  }
   if (state->version >= 2) {
     auto status = QueryStatuses(context, *connection, *name);
     if (!status.ok()) return context.Fail(status.status());

@@ -2,6 +2,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "daemon/daemon.h"
 #include "support/replica_sandbox.h"
 #include "support/test_servers.h"
 
@@ -135,6 +136,22 @@ TEST_F(SourceCommands, DropSourceRefusesARunningSource) {
   auto refused = sandbox_.Run({"drop_source", "--source", "mysql"}, "YES\n");
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_THAT(refused.err, HasSubstr("source 'mysql' is running; stop it"));
+}
+
+// A process of the source on this host (here this test holding its pid file, as a copy or a
+// replica would) keeps drop_source and enable_replica away, whatever the catalogue says.
+TEST_F(SourceCommands, DropAndEnableWaitForAProcessHoldingTheSource) {
+  ASSERT_EQ(sandbox_.Run({"add_source", "--source", "mysql"}).exit_code, 0);
+  auto held = daemon::PidFile::Acquire(sandbox_.home() / ".pg_chameleon/pid/mysql.pid");
+  ASSERT_TRUE(held.ok()) << held.status().message();
+  auto dropped = sandbox_.Run({"drop_source", "--source", "mysql"}, "YES\n");
+  EXPECT_EQ(dropped.exit_code, 1);
+  EXPECT_THAT(dropped.err, HasSubstr("source 'mysql' is busy"));
+  auto enabled = sandbox_.Run({"enable_replica", "--source", "mysql"});
+  EXPECT_EQ(enabled.exit_code, 1);
+  EXPECT_THAT(enabled.err, HasSubstr("source 'mysql' is in use on this host"));
+  auto target = sandbox_.Target();
+  EXPECT_EQ(Value(target, "SELECT count(*) FROM sch_chameleon.t_sources"), "1");
 }
 
 TEST_F(SourceCommands, EnableReplicaResetsAFailedSource) {
